@@ -1,0 +1,42 @@
+/** The cache contract every implementation (memory-only, memory + Redis, memory + Upstash) meets. */
+export interface CacheSetOptions {
+  /** Time to live in seconds (take it from CacheTTL). */
+  ttl: number;
+}
+
+export interface CacheEntry<T = unknown> {
+  key: string;
+  value: T;
+  ttl: number;
+}
+
+export interface TierStatus {
+  name: "memory" | "redis" | "upstash";
+  available: boolean;
+}
+
+export interface CacheStats {
+  tiers: TierStatus[];
+  hits: number;
+  misses: number;
+  hitRate: number;
+  byPrefix: Record<string, { hits: number; misses: number; hitRate: number; keys: number }>;
+  totalKeys: number;
+  memory: { l1Entries: number; redisUsedBytes?: number; redisUsedHuman?: string };
+}
+
+export interface AppCache {
+  /** Returns the cached value or runs `loader` once (concurrent misses share one load) and caches it. */
+  getOrSet<T>(key: string, loader: () => Promise<T>, opts: CacheSetOptions): Promise<T>;
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, opts: CacheSetOptions): Promise<void>;
+  /** Deletes keys on every tier and every instance. */
+  delete(...keys: string[]): Promise<void>;
+  getMany<T>(keys: string[]): Promise<Array<T | undefined>>;
+  setMany(entries: CacheEntry[]): Promise<void>;
+  /** Deletes every key starting with `prefix` on every tier and instance; returns how many. */
+  deleteByPrefix(prefix: string): Promise<number>;
+  clear(): Promise<void>;
+  stats(): Promise<CacheStats>;
+  close(): Promise<void>;
+}

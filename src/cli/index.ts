@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** The shopkeeper CLI: start, migrate, import-menu, warmup-cache, chat, bench. */
+import { ConfigError, loadConfig } from "../config.js";
+
+const USAGE = `Usage: shopkeeper <command>
+
+Commands:
+  start                 run the server (HTTP API, widget, dashboard, Telegram)
+  migrate               apply database migrations
+  import-menu FILE|URL  replace the catalog from a CSV file or a Google Sheet CSV URL
+  warmup-cache          load the critical caches
+  chat                  talk to the assistant in the terminal
+  bench [suite]         run the benchmarks (see npm run bench)
+`;
+
+async function main(argv: string[]) {
+  const [command, ...args] = argv;
+  if (!command || command === "help" || command === "--help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case "start": {
+      const { startServer } = await import("../server.js");
+      await startServer(config);
+      return;
+    }
+    case "migrate": {
+      const { openDatabase } = await import("../db/client.js");
+      const { runMigrations } = await import("../db/migrate.js");
+      const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir });
+      await runMigrations(db);
+      await db.close();
+      process.stdout.write("Migrations applied.\n");
+      return;
+    }
+    default:
+      process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
+      process.exitCode = 2;
+      void args;
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});

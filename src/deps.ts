@@ -1,0 +1,23 @@
+/**
+ * The dependencies every service and route receives. Built once in src/server.ts (or by
+ * test/helpers/app.ts for tests) and passed down: nothing reaches for a global.
+ */
+import type { AppCache } from "./cache/types.js";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import type { DatabaseHandle, Db } from "./db/client.js";
+import type { Logger } from "./logger.js";
+import type { HealthCheck } from "./services/health.js";
+
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  db: Db;
+  cache: AppCache;
+  clock: Clock;
+  /** Secret for signing customer cookies (COOKIE_SECRET or generated once and kept in the db). */
+  cookieSecret: string;
+  /** Extra components reported by /api/health (assistant, Telegram, queue...). */
+  healthChecks: HealthCheck[];
+}

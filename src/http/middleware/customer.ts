@@ -1,0 +1,45 @@
+/**
+ * Web customer identity: a signed, httpOnly cookie the server issues. A `userId` a client sends
+ * in a body or query is never trusted; this cookie is the only way a browser names a customer.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { getSignedCookie, setSignedCookie } from "hono/cookie";
+
+export const CUSTOMER_COOKIE = "sk_uid";
+const ONE_YEAR = 60 * 60 * 24 * 365;
+const VALID_ID = /^u_[0-9a-f-]{36}$/;
+
+export type CustomerVariables = { customerId: string; customerIsNew: boolean };
+
+/** Reads the customer's id from the signed cookie, or issues a new one. */
+export function customerIdentity(
+  secret: string,
+  opts: { secure?: boolean } = {},
+): MiddlewareHandler<{
+  Variables: CustomerVariables;
+}> {
+  return async function customerIdentityMiddleware(c, next) {
+    const existing = await getSignedCookie(c, secret, CUSTOMER_COOKIE);
+    if (typeof existing === "string" && VALID_ID.test(existing)) {
+      c.set("customerId", existing);
+      c.set("customerIsNew", false);
+    } else {
+      const id = `u_${crypto.randomUUID()}`;
+      await issueCustomerCookie(c, secret, id, opts.secure ?? false);
+      c.set("customerId", id);
+      c.set("customerIsNew", true);
+    }
+    await next();
+  };
+}
+
+export async function issueCustomerCookie(c: Context, secret: string, id: string, secure: boolean) {
+  await setSignedCookie(c, CUSTOMER_COOKIE, id, secret, {
+    httpOnly: true,
+    // The widget can be embedded on another site: there the cookie must be SameSite=None; Secure.
+    sameSite: secure ? "None" : "Lax",
+    secure,
+    path: "/",
+    maxAge: ONE_YEAR,
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Builds the dependencies from the config and starts the HTTP server. The only place that wires
+ * concrete implementations together; tests build theirs in test/helpers/app.ts.
+ */
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { createCache } from "./cache/index.js";
+import { systemClock } from "./clock.js";
+import type { Config } from "./config.js";
+import { openDatabase } from "./db/client.js";
+import { runMigrations } from "./db/migrate.js";
+import type { Deps } from "./deps.js";
+import { createLogger, type Logger } from "./logger.js";
+import { getOrCreateSecret } from "./services/secrets.js";
+
+export async function buildDeps(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<Deps> {
+  const database = await openDatabase({ url: config.database.url, dataDir: config.dataDir });
+  await runMigrations(database);
+  const cookieSecret = config.cookieSecret ?? (await getOrCreateSecret(database.db, "cookie_secret"));
+  const cache = await createCache(config, logger);
+  return {
+    config,
+    logger,
+    database,
+    db: database.db,
+    cache,
+    clock: systemClock,
+    cookieSecret,
+    healthChecks: [],
+  };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.cache.close().catch(() => {});
+  await deps.database.close().catch(() => {});
+}
+
+export async function startServer(config: Config) {
+  const logger = createLogger(config.logLevel);
+  const deps = await buildDeps(config, logger);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.http.port;
+  const base = `http://localhost:${port}`;
+  logger.info({ port }, "Shopkeeper is running");
+  process.stdout.write(
+    `\n  Shopkeeper is running\n  Shop (chat widget): ${base}/\n  Admin dashboard:    ${base}/admin\n  API reference:      ${base}/api/docs\n\n`,
+  );
+  const shutdown = async () => {
+    server.close();
+    await closeDeps(deps);
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+  return { server, deps, port };
+}

@@ -1,0 +1,58 @@
+/**
+ * createTestApp(): the real app over a real test database and an in-memory cache (or the real
+ * Redis when REDIS_URL is set), with a quiet logger. Pass overrides for anything else.
+ */
+import { createApp } from "../../src/app.js";
+import { createCache } from "../../src/cache/index.js";
+import { type Clock, systemClock } from "../../src/clock.js";
+import { type Config, loadConfig } from "../../src/config.js";
+import type { Deps } from "../../src/deps.js";
+import { createLogger } from "../../src/logger.js";
+import { createTestDb } from "./db.js";
+
+export function testConfig(env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    ADMIN_PASSWORD: "test-password-123",
+    ADMIN_TOKEN: "test-admin-token-0123456789",
+    COOKIE_SECRET: "test-cookie-secret-0123456789abcdef0123",
+    REDIS_URL: process.env.REDIS_URL,
+    ...env,
+  });
+}
+
+export interface TestDepsOptions {
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+}
+
+export async function createTestDeps(opts: TestDepsOptions = {}): Promise<Deps & { close(): Promise<void> }> {
+  const config = testConfig(opts.env);
+  const logger = createLogger("silent");
+  const database = await createTestDb();
+  const cache = await createCache(config, logger);
+  const deps: Deps = {
+    config,
+    logger,
+    database,
+    db: database.db,
+    cache,
+    clock: opts.clock ?? systemClock,
+    cookieSecret: config.cookieSecret ?? "x".repeat(32),
+    healthChecks: [],
+  };
+  return {
+    ...deps,
+    async close() {
+      await cache.close().catch(() => {});
+      await database.close();
+    },
+  };
+}
+
+export async function createTestApp(opts: TestDepsOptions = {}) {
+  const deps = await createTestDeps(opts);
+  const app = createApp(deps);
+  return { app, deps, close: deps.close };
+}

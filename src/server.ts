@@ -11,7 +11,9 @@ import { openDatabase } from "./db/client.js";
 import { runMigrations } from "./db/migrate.js";
 import type { Deps } from "./deps.js";
 import { createLogger, type Logger } from "./logger.js";
+import { seedDemoCatalogIfEmpty } from "./services/catalog/index.js";
 import { getOrCreateSecret } from "./services/secrets.js";
+import { ensureOwner } from "./services/staff-auth.js";
 
 export async function buildDeps(
   config: Config,
@@ -20,6 +22,7 @@ export async function buildDeps(
   const database = await openDatabase({ url: config.database.url, dataDir: config.dataDir });
   await runMigrations(database);
   const cookieSecret = config.cookieSecret ?? (await getOrCreateSecret(database.db, "cookie_secret"));
+  await ensureOwner(database.db, config);
   const cache = await createCache(config, logger);
   return {
     config,
@@ -41,6 +44,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
 export async function startServer(config: Config) {
   const logger = createLogger(config.logLevel);
   const deps = await buildDeps(config, logger);
+  if (!config.menuSource && (await seedDemoCatalogIfEmpty(deps))) logger.info("demo catalog loaded");
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));

@@ -1,0 +1,146 @@
+/**
+ * Dynamic settings (shop name, hours, address, fee, time zone, greetings, prompt additions, CRM
+ * webhook...), editable in the admin. Stored one row per key; read through settings:dynamic.
+ */
+import { z } from "zod";
+import { CacheKeys, CacheTTL } from "../cache/keys.js";
+import type { Db } from "../db/client.js";
+import { settings as settingsTable } from "../db/schema.js";
+import type { Deps } from "../deps.js";
+import { isMoney } from "./money.js";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const languages = ["en", "ru", "th", "uk"] as const;
+export type Language = (typeof languages)[number];
+
+export const shopSettingsSchema = z.object({
+  shopName: z.string().trim().min(1).max(100),
+  currency: z.string().trim().min(1).max(8),
+  timeZone: z.string().refine(validTimeZone, "must be an IANA time zone, e.g. Asia/Bangkok"),
+  address: z.string().trim().max(500),
+  /** Opening hours in the shop's time zone; close < open means open past midnight. */
+  hours: z.object({ open: hhmm, close: hhmm }),
+  deliveryFee: z.string().refine(isMoney, "must be an amount like 100 or 100.00"),
+  greetings: z.record(z.enum(languages), z.string().max(1000)),
+  promptAdditions: z.string().max(4000),
+  crmWebhookUrl: z.url().nullable(),
+  crmWebhookSecret: z.string().min(8).max(200).nullable(),
+  conversationTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
+  followupDelayHours: z
+    .number()
+    .min(0.1)
+    .max(24 * 30),
+  takeoverTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
+
+export type ShopSettings = z.infer<typeof shopSettingsSchema>;
+
+export const DEFAULT_SETTINGS: ShopSettings = {
+  shopName: "OG Lab",
+  currency: "฿",
+  timeZone: "Asia/Bangkok",
+  address: "99/1 Soi Bangla, Patong, Phuket",
+  hours: { open: "10:00", close: "23:00" },
+  deliveryFee: "100.00",
+  greetings: {
+    en: "Hi! I'm the OG Lab assistant. Looking for something relaxing, energizing or for sleep?",
+    ru: "Привет! Я ассистент OG Lab. Ищете что-то для расслабления, энергии или сна?",
+    th: "สวัสดีค่ะ! ฉันคือผู้ช่วยของ OG Lab กำลังมองหาอะไรเพื่อผ่อนคลาย เพิ่มพลัง หรือช่วยนอนหลับคะ?",
+    uk: "Привіт! Я асистент OG Lab. Шукаєте щось для розслаблення, енергії чи сну?",
+  },
+  promptAdditions: "",
+  crmWebhookUrl: null,
+  crmWebhookSecret: null,
+  conversationTimeoutMinutes: 30,
+  followupDelayHours: 24,
+  takeoverTimeoutMinutes: 30,
+};
+
+type SettingsDeps = Pick<Deps, "db" | "cache">;
+
+async function loadSettings(db: Db): Promise<ShopSettings> {
+  const rows = await db.select().from(settingsTable);
+  const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const r of rows) if (r.key in DEFAULT_SETTINGS) merged[r.key] = r.value;
+  const parsed = shopSettingsSchema.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}
+
+export async function getSettings(deps: SettingsDeps): Promise<ShopSettings> {
+  return deps.cache.getOrSet(CacheKeys.dynamicSettings(), () => loadSettings(deps.db), {
+    ttl: CacheTTL.dynamicSettings,
+  });
+}
+
+/** Validates a partial update against the whole schema, writes it in one transaction, invalidates. */
+export async function updateSettings(
+  deps: SettingsDeps & { clock: { now(): Date } },
+  patch: Partial<ShopSettings>,
+  updatedBy: string,
+): Promise<ShopSettings> {
+  const current = await loadSettings(deps.db);
+  const next = shopSettingsSchema.parse({ ...current, ...patch });
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    for (const key of Object.keys(patch) as Array<keyof ShopSettings>) {
+      await tx
+        .insert(settingsTable)
+        .values({ key, value: next[key], updatedAt: now, updatedBy })
+        .onConflictDoUpdate({
+          target: settingsTable.key,
+          set: { value: next[key], updatedAt: now, updatedBy },
+        });
+    }
+  });
+  await deps.cache.delete(CacheKeys.dynamicSettings());
+  // Cached general answers (semantic cache) quote hours, fees and the address.
+  await deps.cache.deleteByPrefix("semantic:");
+  return next;
+}
+
+/** Local date parts in the shop's time zone. */
+export function shopLocalParts(date: Date, timeZone: string) {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour"),
+    minute: get("minute"),
+  };
+}
+
+/** Whether the shop is open at `date` (handles hours that pass midnight). */
+export function isOpenAt(s: Pick<ShopSettings, "hours" | "timeZone">, date: Date): boolean {
+  const p = shopLocalParts(date, s.timeZone);
+  const now = `${p.hour}:${p.minute}`;
+  const { open, close } = s.hours;
+  return open <= close ? now >= open && now < close : now >= open || now < close;
+}

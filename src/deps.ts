@@ -6,6 +6,7 @@ import type { AppCache } from "./cache/types.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle, Db } from "./db/client.js";
+import type { JobQueue } from "./jobs/types.js";
 import type { Logger } from "./logger.js";
 import type { HealthCheck } from "./services/health.js";
 
@@ -20,4 +21,6 @@ export interface Deps {
   cookieSecret: string;
   /** Extra components reported by /api/health (assistant, Telegram, queue...). */
   healthChecks: HealthCheck[];
+  /** Background jobs (staff notifications, webhooks, memory, follow-ups). */
+  jobs?: JobQueue;
 }

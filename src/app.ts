@@ -6,9 +6,27 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "./deps.js";
 import { AppError } from "./errors.js";
+import { adminRoutes } from "./http/admin/index.js";
+import { analyticsRoutes } from "./http/analytics/route.js";
+import { authRoutes } from "./http/auth/route.js";
+import { cacheRoutes } from "./http/cache/route.js";
+import { catalogRoutes } from "./http/catalog/route.js";
+import { chatRoutes } from "./http/chat/route.js";
+import { docsRoutes } from "./http/docs/route.js";
 import { createErrorHandler, errorBody, zodToAppError } from "./http/errors.js";
+import { eventRoutes } from "./http/events/route.js";
 import { healthRoutes } from "./http/health/route.js";
+import { customerConversationRoutes, meRoutes } from "./http/me/route.js";
+import { httpMetrics } from "./http/metrics/middleware.js";
+import { metricsRoutes } from "./http/metrics/route.js";
+import { rateLimit } from "./http/middleware/rate-limit.js";
 import { type RequestIdVariables, requestId } from "./http/middleware/request-id.js";
+import { registerStaffSecuritySchemes } from "./http/middleware/staff.js";
+import { orderRoutes } from "./http/orders/route.js";
+import { agentMessagesRoutes } from "./http/takeover/messages.js";
+import { telegramRoutes } from "./http/telegram/route.js";
+import { widgetCors } from "./http/web/cors.js";
+import { webRoutes } from "./http/web/route.js";
 
 export const API_BODY_LIMIT = 64 * 1024;
 
@@ -27,6 +45,7 @@ export function createApp(deps: Deps) {
   const app = newRouter();
 
   app.use(requestId());
+  app.use(httpMetrics());
   app.use(async function accessLog(c, next) {
     const t0 = performance.now();
     await next();
@@ -41,6 +60,8 @@ export function createApp(deps: Deps) {
       "request",
     );
   });
+  // Before the body limit so even its 413 carries CORS headers for an allowed embedding site.
+  app.use("/api/*", widgetCors(deps.config.widgetOrigins));
   app.use(
     "/api/*",
     bodyLimit({
@@ -51,12 +72,33 @@ export function createApp(deps: Deps) {
     }),
   );
 
-  app.route("/api", healthRoutes(deps));
+  // Seed 004: the chat API is limited per IP and per customer (429 + Retry-After).
+  app.use("/api/agent/*", rateLimit(deps, { scope: "ip" }), rateLimit(deps, { scope: "customer" }));
 
+  app.route("/api", healthRoutes(deps));
+  app.route("/api/auth", authRoutes(deps));
+  app.route("/api/admin", adminRoutes(deps));
+  app.route("/api", docsRoutes());
+  app.route("/api", catalogRoutes(deps));
+  app.route("/api", chatRoutes(deps));
+  app.route("/api", cacheRoutes(deps));
+  app.route("/api/orders", orderRoutes(deps));
+  app.route("/api/telegram", telegramRoutes(deps));
+  app.route("/api/agent", agentMessagesRoutes(deps));
+  app.route("/api/analytics", analyticsRoutes(deps));
+  app.route("/api/events", eventRoutes(deps));
+  app.route("/api/me", meRoutes(deps));
+  app.route("/api/conversations", customerConversationRoutes(deps));
+  app.route("/", metricsRoutes(deps));
+
+  registerStaffSecuritySchemes(app.openAPIRegistry);
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Shopkeeper API", version: "0.1.0", description: "AI sales assistant for shops" },
   });
+
+  // The web UI (shop page, /admin, /widget.js) comes after every API route and never matches /api/*.
+  app.route("/", webRoutes());
 
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(createErrorHandler(deps.logger));

@@ -23,6 +23,8 @@ export const envSchema = z
     REDIS_URL: optionalUrl("redis://host:6379"),
     UPSTASH_REDIS_REST_URL: optionalUrl("https://….upstash.io"),
     UPSTASH_REDIS_REST_TOKEN: optionalString,
+    REDIS_KEY_PREFIX: z.string().default("sk:"),
+    CACHE_TIMEOUT_MS: z.coerce.number().int().positive().default(300),
     OPENAI_API_KEY: optionalString,
     LLM_BASE_URL: optionalUrl("http://localhost:11434/v1"),
     LLM_API_KEY: optionalString,
@@ -40,6 +42,7 @@ export const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     COOKIE_SECRET: optional(z.string().trim().min(32, "must be at least 32 characters")),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(100),
+    RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(300),
     TRUSTED_PROXIES: z
       .string()
       .default("")
@@ -50,6 +53,16 @@ export const envSchema = z
           .filter(Boolean),
       ),
     WEBHOOK_ALLOW_PRIVATE: z.preprocess(blankToUndefined, bool.default(false)),
+    /** Origins allowed to embed the chat widget (CORS with cookies), comma-separated; "*" = any. */
+    WIDGET_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v: string) =>
+        v
+          .split(",")
+          .map((s) => s.trim().replace(/\/$/, ""))
+          .filter(Boolean),
+      ),
   })
   .superRefine((env, ctx) => {
     if (env.LLM_BASE_URL && !env.LLM_MODEL) {
@@ -71,7 +84,7 @@ export interface Config {
   http: { port: number; host: string; publicUrl?: string; trustedProxies: string[] };
   dataDir: string;
   database: { url?: string };
-  redis: { url?: string; upstashUrl?: string; upstashToken?: string };
+  redis: { url?: string; upstashUrl?: string; upstashToken?: string; keyPrefix: string; timeoutMs: number };
   llm: {
     openaiApiKey?: string;
     baseUrl?: string;
@@ -91,7 +104,10 @@ export interface Config {
   menuSource?: string;
   logLevel: Env["LOG_LEVEL"];
   rateLimitPerMinute: number;
+  rateLimitPerIpPerMinute: number;
   webhookAllowPrivate: boolean;
+  /** Origins whose pages may embed the widget and call the customer API with cookies. */
+  widgetOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -123,6 +139,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       url: e.REDIS_URL,
       upstashUrl: e.UPSTASH_REDIS_REST_URL,
       upstashToken: e.UPSTASH_REDIS_REST_TOKEN,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      timeoutMs: e.CACHE_TIMEOUT_MS,
     },
     llm: {
       openaiApiKey: e.OPENAI_API_KEY,
@@ -143,6 +161,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     menuSource: e.MENU_SOURCE,
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    widgetOrigins: e.WIDGET_ORIGINS,
   });
 }

@@ -20,6 +20,9 @@ export interface CacheStats {
   hits: number;
   misses: number;
   hitRate: number;
+  /** Hits answered from this process's memory / from the shared Redis tier (hits = l1Hits + l2Hits + coalesced waits). */
+  l1Hits?: number;
+  l2Hits?: number;
   byPrefix: Record<string, { hits: number; misses: number; hitRate: number; keys: number }>;
   totalKeys: number;
   memory: { l1Entries: number; redisUsedBytes?: number; redisUsedHuman?: string };

@@ -35,6 +35,21 @@ async function main(argv: string[]) {
       process.stdout.write("Migrations applied.\n");
       return;
     }
+    case "import-menu": {
+      const { runImportMenu } = await import("./import-menu.js");
+      process.exitCode = await runImportMenu(config, args[0]);
+      return;
+    }
+    case "chat": {
+      const { chatCommand } = await import("./chat.js");
+      await chatCommand(config);
+      return;
+    }
+    case "warmup-cache": {
+      const { runWarmupCache } = await import("./warmup-cache.js");
+      process.exitCode = await runWarmupCache(config);
+      return;
+    }
     default:
       process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
       process.exitCode = 2;

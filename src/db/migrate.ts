@@ -17,8 +17,8 @@ export async function runMigrations(handle: DatabaseHandle): Promise<void> {
     await migratePglite(handle.db as any, { migrationsFolder });
     return;
   }
-  // biome-ignore lint/suspicious/noExplicitAny: see above
   await handle.withAdvisoryLock(MIGRATION_LOCK, () =>
+    // biome-ignore lint/suspicious/noExplicitAny: see above
     migratePostgres(handle.db as any, { migrationsFolder }),
   );
 }

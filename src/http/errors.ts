@@ -31,13 +31,15 @@ export function createErrorHandler(logger: Logger) {
       const code =
         status === 413
           ? "PAYLOAD_TOO_LARGE"
-          : status === 401
-            ? "UNAUTHORIZED"
-            : status === 404
-              ? "NOT_FOUND"
-              : status >= 500
-                ? "INTERNAL"
-                : "BAD_REQUEST";
+          : status === 400 && /malformed json/i.test(err.message)
+            ? "INVALID_JSON"
+            : status === 401
+              ? "UNAUTHORIZED"
+              : status === 404
+                ? "NOT_FOUND"
+                : status >= 500
+                  ? "INTERNAL"
+                  : "BAD_REQUEST";
       return c.json(errorBody(code, err.message || code), status as ContentfulStatusCode);
     }
     if (err instanceof SyntaxError) {

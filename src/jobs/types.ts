@@ -14,3 +14,34 @@ export interface EnqueueOptions {
 export interface JobQueue {
   enqueue(name: string, data: Record<string, unknown>, opts?: EnqueueOptions): Promise<void>;
 }
+
+/** What a handler learns about the run it is in. */
+export interface JobContext {
+  jobId: string;
+  name: string;
+  /** 1 on the first run, 2 on the first retry... */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/**
+ * Thrown by a handler to run the job again after `delayMs` without counting a failed attempt
+ * (e.g. Telegram's 429 with retry_after: the wait is Telegram's, not a fault of ours).
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly delayMs: number,
+    message = `retry in ${delayMs} ms`,
+  ) {
+    super(message);
+    this.name = "RetryLaterError";
+  }
+}
+
+/** Thrown by a handler when another try cannot help (bad input, a refused target): the job fails now. */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PermanentJobError";
+  }
+}

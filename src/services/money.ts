@@ -14,7 +14,7 @@ export function toCents(amount: string | number): bigint {
   if (!MONEY_RE.test(s)) throw new Error(`not a money amount: ${s}`);
   const neg = s.startsWith("-");
   const [whole, frac = ""] = (neg ? s.slice(1) : s).split(".");
-  const cents = BigInt(whole ?? "0") * 100n + BigInt((frac + "00").slice(0, 2));
+  const cents = BigInt(whole ?? "0") * 100n + BigInt(`${frac}00`.slice(0, 2));
   return neg ? -cents : cents;
 }
 

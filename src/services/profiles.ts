@@ -30,11 +30,19 @@ async function resolveMerged(deps: Pick<Deps, "db">, p: Profile | undefined): Pr
   return cur;
 }
 
+/** New profiles start at the injected clock's now (analytics count new customers per shop day). */
+function clockTimes(now: Date) {
+  return { createdAt: now, firstVisit: now, lastVisit: now };
+}
+
 export async function getOrCreateWebProfile(deps: ProfileDeps, webUserId: string): Promise<Profile> {
   const p = await deps.cache.getOrSet(
     CacheKeys.userProfile(webUserId),
     async () => {
-      await deps.db.insert(userProfiles).values({ userId: webUserId }).onConflictDoNothing();
+      await deps.db
+        .insert(userProfiles)
+        .values({ userId: webUserId, ...clockTimes(deps.clock.now()) })
+        .onConflictDoNothing();
       const [row] = await deps.db.select().from(userProfiles).where(eq(userProfiles.userId, webUserId));
       if (!row) throw new AppError("INTERNAL", "profile could not be created");
       return resolveMerged(deps, jsonify(row));
@@ -60,6 +68,7 @@ export async function getOrCreateTelegramProfile(deps: ProfileDeps, who: Telegra
       await deps.db
         .insert(userProfiles)
         .values({
+          ...clockTimes(deps.clock.now()),
           telegramUserId: who.telegramUserId,
           telegramUsername: who.username ?? null,
           telegramChatId: who.chatId ?? who.telegramUserId,

@@ -2,7 +2,9 @@
  * Dynamic settings (shop name, hours, address, fee, time zone, greetings, prompt additions, CRM
  * webhook...), editable in the admin. Stored one row per key; read through settings:dynamic.
  */
+import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { clearSemanticCache } from "../agent/semantic-cache.js";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
 import type { Db } from "../db/client.js";
 import { settings as settingsTable } from "../db/schema.js";
@@ -77,9 +79,13 @@ export const DEFAULT_SETTINGS: ShopSettings = {
 type SettingsDeps = Pick<Deps, "db" | "cache">;
 
 async function loadSettings(db: Db): Promise<ShopSettings> {
-  const rows = await db.select().from(settingsTable);
+  // Read as text and parse here: Drizzle's jsonb decoder parses a JSON string a second time,
+  // so a stored "150.50" would come back as the number 150.5.
+  const rows = await db
+    .select({ key: settingsTable.key, json: sql<string>`${settingsTable.value}::text` })
+    .from(settingsTable);
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const r of rows) if (r.key in DEFAULT_SETTINGS) merged[r.key] = r.value;
+  for (const r of rows) if (r.key in DEFAULT_SETTINGS) merged[r.key] = JSON.parse(r.json);
   const parsed = shopSettingsSchema.safeParse(merged);
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;
 }
@@ -112,21 +118,29 @@ export async function updateSettings(
   });
   await deps.cache.delete(CacheKeys.dynamicSettings());
   // Cached general answers (semantic cache) quote hours, fees and the address.
-  await deps.cache.deleteByPrefix("semantic:");
+  await clearSemanticCache(deps);
   return next;
 }
 
 /** Local date parts in the shop's time zone. */
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
+const localFormatters = new Map<string, Intl.DateTimeFormat>();
+
 export function shopLocalParts(date: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(date);
+  let fmt = localFormatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    localFormatters.set(timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(date);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
   return {
     year: get("year"),

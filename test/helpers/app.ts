@@ -8,6 +8,7 @@ import { type Clock, systemClock } from "../../src/clock.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import type { Deps } from "../../src/deps.js";
 import { createLogger } from "../../src/logger.js";
+import { ensureOwner } from "../../src/services/staff-auth.js";
 import { createTestDb } from "./db.js";
 
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
@@ -18,9 +19,14 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     ADMIN_TOKEN: "test-admin-token-0123456789",
     COOKIE_SECRET: "test-cookie-secret-0123456789abcdef0123",
     REDIS_URL: process.env.REDIS_URL,
+    // Files run in parallel over one Redis: each test app gets a namespace of its own.
+    REDIS_KEY_PREFIX: `sk_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}:`,
     ...env,
   });
 }
+
+/** Headers that authenticate a request as staff (the test ADMIN_TOKEN). */
+export const staffAuth = { authorization: "Bearer test-admin-token-0123456789" } as const;
 
 export interface TestDepsOptions {
   env?: Record<string, string | undefined>;
@@ -31,6 +37,8 @@ export async function createTestDeps(opts: TestDepsOptions = {}): Promise<Deps &
   const config = testConfig(opts.env);
   const logger = createLogger("silent");
   const database = await createTestDb();
+  // A generated one-time password (when a test unsets ADMIN_PASSWORD) is not printed.
+  await ensureOwner(database.db, config, () => {});
   const cache = await createCache(config, logger);
   const deps: Deps = {
     config,
@@ -45,6 +53,7 @@ export async function createTestDeps(opts: TestDepsOptions = {}): Promise<Deps &
   return {
     ...deps,
     async close() {
+      await cache.clear().catch(() => {});
       await cache.close().catch(() => {});
       await database.close();
     },

@@ -2,6 +2,8 @@
  * The catalog: cached reads (menu:items, menu:category:*), filtering, and replacing it in one
  * transaction (demo data on first start, CSV/Google Sheet import).
  */
+
+import { clearSemanticCache } from "../../agent/semantic-cache.js";
 import { CacheKeys, CacheTTL } from "../../cache/keys.js";
 import type { AppCache } from "../../cache/types.js";
 import type { Db } from "../../db/client.js";
@@ -66,6 +68,8 @@ export async function replaceCatalog(
 ): Promise<number> {
   const n = await (deps.db as Db).transaction((tx) => upsertCatalog(tx, items, deps.clock.now()));
   await invalidateCatalog(deps.cache);
+  // Cached general answers may name products or prices.
+  await clearSemanticCache(deps);
   return n;
 }
 

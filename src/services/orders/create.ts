@@ -13,6 +13,7 @@ import { type Jsonify, jsonify } from "../json.js";
 import { type Quote, type QuoteLineInput, type QuoteProblem, quote } from "../pricing.js";
 import { profileCacheKeys } from "../profiles.js";
 import { getSettings } from "../settings.js";
+import { afterOrderChange } from "./events.js";
 import { nextOrderNumber } from "./number.js";
 
 export type Order = Jsonify<typeof orders.$inferSelect>;
@@ -90,7 +91,7 @@ export function orderCacheKeys(
 }
 
 export async function createOrder(
-  deps: Pick<Deps, "db" | "cache" | "clock">,
+  deps: Pick<Deps, "db" | "cache" | "clock"> & Partial<Pick<Deps, "jobs" | "logger">>,
   input: CreateOrderInput,
 ): Promise<Order> {
   if (input.items.length === 0) throw AppError.validation("items", "at least one item is required");
@@ -185,5 +186,8 @@ export async function createOrder(
       );
     }
   }
-  return jsonify(order.row);
+  const created = jsonify(order.row);
+  // The CRM hears about every order, whichever path created it (API, web chat, Telegram).
+  if (order.created) await afterOrderChange(deps, created, "order.created");
+  return created;
 }

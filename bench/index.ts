@@ -1,0 +1,31 @@
+/**
+ * `npm run bench -- <suite...>`: runs benchmark suites by name (all when none is given).
+ * A suite is a module exporting `run(): Promise<void>`; add yours to SUITES.
+ */
+const SUITES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  cache: () => import("./cache.js"),
+  chat: () => import("./chat.js"),
+};
+
+async function main(args: string[]) {
+  const names = args.length > 0 ? args : Object.keys(SUITES);
+  const unknown = names.filter((n) => !SUITES[n]);
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `Unknown bench suite: ${unknown.join(", ")}. Known: ${Object.keys(SUITES).join(", ")}\n`,
+    );
+    process.exit(2);
+  }
+  for (const name of names) {
+    const suite = await (SUITES[name] as () => Promise<{ run(): Promise<void> }>)();
+    await suite.run();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

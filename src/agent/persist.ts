@@ -1,0 +1,256 @@
+/**
+ * The turn's reads and writes of its own rows, batched: the start of a turn is one statement
+ * (user message, conversation counters, profile stats, chat_message event) and the end is one
+ * statement (assistant message, conversation counters, agent state, traces, usage). The same
+ * rows the services write one by one (addMessage, recordCustomerMessage, trackEvent), in one
+ * round trip each, because a turn is the hot path. Caches are updated in place (write-through)
+ * rather than dropped, so the next turn reads them from memory; other instances drop theirs.
+ */
+import { eq, type SQL, sql } from "drizzle-orm";
+import { CacheKeys, CacheTTL } from "../cache/keys.js";
+import type { CacheEntry } from "../cache/types.js";
+import { execRows } from "../db/client.js";
+import { agentSessions } from "../db/schema.js";
+import type { Deps } from "../deps.js";
+import type { Conversation, Message } from "../services/conversations.js";
+import type { Profile } from "../services/profiles.js";
+import { type TraceInput, traceInserts } from "../services/traces.js";
+import { type AgentState, parseState } from "./state.js";
+
+type PersistDeps = Pick<Deps, "db" | "cache" | "clock">;
+
+/** A new visit starts when the customer comes back after this long (as recordCustomerMessage). */
+const VISIT_GAP_MS = 30 * 60 * 1000;
+/** As many messages as getRecentMessages keeps cached. */
+const CACHED_MESSAGES = 50;
+
+export interface StoredSession {
+  state: AgentState;
+  version: number;
+}
+
+export async function loadSession(deps: PersistDeps, conversationId: string): Promise<StoredSession> {
+  return deps.cache.getOrSet(
+    CacheKeys.agentSession(conversationId),
+    async () => {
+      const [row] = await deps.db
+        .select({ state: agentSessions.state, version: agentSessions.version })
+        .from(agentSessions)
+        .where(eq(agentSessions.conversationId, conversationId));
+      return row
+        ? { state: parseState(row.state), version: row.version }
+        : { state: parseState(undefined), version: 0 };
+    },
+    { ttl: CacheTTL.agentSession },
+  );
+}
+
+export interface StartTurnInput {
+  profile: Profile;
+  conversation: Conversation;
+  /** The cached recent messages before this one (oldest first). */
+  history: Message[];
+  text: string;
+  language: string;
+  channel: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface StartTurnResult {
+  message: Message;
+  conversation: Conversation;
+  profile: Profile;
+  isBlocked: boolean;
+  takeoverUntil: string | null;
+  history: Message[];
+}
+
+function messageOf(
+  id: string,
+  conv: Pick<Conversation, "id" | "userProfileId">,
+  role: Message["role"],
+  content: string,
+  language: string | null,
+  now: Date,
+  productCards: string[] = [],
+  metadata: Record<string, unknown> = {},
+): Message {
+  return {
+    id,
+    conversationId: conv.id,
+    userProfileId: conv.userProfileId,
+    role,
+    content,
+    detectedLanguage: language,
+    productCards,
+    metadata,
+    createdAt: now.toISOString(),
+  };
+}
+
+/** Saves the customer's message with its counters and event, in one statement. */
+export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promise<StartTurnResult> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const gapStart = new Date(now.getTime() - VISIT_GAP_MS).toISOString();
+  const id = crypto.randomUUID();
+  const { profile, conversation: conv } = input;
+  const [r] = await execRows<{
+    message_count: number;
+    takeover_until: string | Date | null;
+    total_visits: number;
+    total_messages: number;
+    is_blocked: boolean;
+  }>(
+    deps.db,
+    sql`with m as (
+        insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, metadata, created_at)
+        values (${id}, ${conv.id}, ${profile.id}, 'user', ${input.text}, ${input.language},
+          ${JSON.stringify(input.metadata ?? {})}::jsonb, ${nowIso}::timestamptz)
+      ), c as (
+        update conversations set last_message_at = ${nowIso}::timestamptz, message_count = message_count + 1,
+          language = ${input.language}
+        where id = ${conv.id} returning message_count, takeover_until
+      ), p as (
+        update user_profiles set total_messages = total_messages + 1,
+          total_visits = total_visits + case when last_visit < ${gapStart}::timestamptz then 1 else 0 end,
+          last_visit = ${nowIso}::timestamptz
+        where id = ${profile.id} returning total_visits, total_messages, is_blocked
+      ), e as (
+        insert into agent_events (user_profile_id, conversation_id, event_type, event_data, channel, created_at)
+        values (${profile.id}, ${conv.id}, 'chat_message',
+          ${JSON.stringify({ role: "user", language: input.language, length: input.text.length })}::jsonb,
+          ${input.channel}, ${nowIso}::timestamptz)
+      )
+      select c.message_count, c.takeover_until, p.total_visits, p.total_messages, p.is_blocked from c, p`,
+  );
+  if (!r) throw new Error("turn start: conversation or profile vanished");
+  const message = messageOf(id, conv, "user", input.text, input.language, now, [], input.metadata);
+  const conversation: Conversation = {
+    ...conv,
+    lastMessageAt: nowIso,
+    messageCount: Number(r.message_count),
+    language: input.language,
+  };
+  const newVisit = Number(r.total_visits) !== profile.totalVisits;
+  const updatedProfile: Profile = {
+    ...profile,
+    totalMessages: Number(r.total_messages),
+    totalVisits: Number(r.total_visits),
+    lastVisit: nowIso,
+    isBlocked: Boolean(r.is_blocked),
+  };
+  const history = [...input.history, message].slice(-CACHED_MESSAGES);
+  const entries: CacheEntry[] = [
+    { key: CacheKeys.conversation(conv.id), value: conversation, ttl: CacheTTL.conversation },
+    { key: CacheKeys.conversationMessages(conv.id), value: history, ttl: CacheTTL.conversationMessages },
+  ];
+  if (profile.userId)
+    entries.push({
+      key: CacheKeys.userProfile(profile.userId),
+      value: updatedProfile,
+      ttl: CacheTTL.userProfile,
+    });
+  if (profile.telegramUserId)
+    entries.push({
+      key: CacheKeys.userByTelegram(profile.telegramUserId),
+      value: updatedProfile,
+      ttl: CacheTTL.userByTelegram,
+    });
+  await deps.cache.setMany(entries);
+  // The context paragraph names the visit number: a new visit makes it stale.
+  if (newVisit) await deps.cache.delete(CacheKeys.fullContext(profile.id));
+  const takeover =
+    r.takeover_until instanceof Date ? r.takeover_until.toISOString() : (r.takeover_until ?? null);
+  return {
+    message,
+    conversation,
+    profile: updatedProfile,
+    isBlocked: Boolean(r.is_blocked),
+    takeoverUntil: takeover,
+    history,
+  };
+}
+
+export interface FinishTurnInput {
+  conversation: Conversation;
+  history: Message[];
+  reply?: { content: string; language: string; productCards: string[]; metadata: Record<string, unknown> };
+  session: StoredSession;
+  state: AgentState;
+  traces: TraceInput[];
+  /** Whether another write (an order) changed the conversation row, so its cache must be dropped. */
+  conversationChanged: boolean;
+}
+
+/** Saves the reply, the agent state, traces and usage in one statement. */
+export async function finishTurn(deps: PersistDeps, input: FinishTurnInput): Promise<{ message?: Message }> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const conv = input.conversation;
+  const id = crypto.randomUUID();
+  const parts: SQL[] = [];
+  if (input.reply) {
+    parts.push(sql`m as (
+        insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, product_cards, metadata, created_at)
+        values (${id}, ${conv.id}, ${conv.userProfileId}, 'assistant', ${input.reply.content}, ${input.reply.language},
+          ${JSON.stringify(input.reply.productCards)}::jsonb, ${JSON.stringify(input.reply.metadata)}::jsonb, ${nowIso}::timestamptz)
+      )`);
+    parts.push(sql`c as (
+        update conversations set last_message_at = ${nowIso}::timestamptz, message_count = message_count + 1
+        where id = ${conv.id}
+      )`);
+  }
+  parts.push(sql`s as (
+      insert into agent_sessions (conversation_id, user_profile_id, state, version, created_at, updated_at)
+      values (${conv.id}, ${conv.userProfileId}, ${JSON.stringify(input.state)}::jsonb, 1, ${nowIso}::timestamptz, ${nowIso}::timestamptz)
+      on conflict (conversation_id) do update set state = excluded.state, version = agent_sessions.version + 1,
+        updated_at = excluded.updated_at
+      returning version
+    )`);
+  const traces = traceInserts(input.traces);
+  if (traces) {
+    parts.push(sql`t as (${traces.traces})`);
+    parts.push(sql`u as (${traces.usage})`);
+  }
+  const [r] = await execRows<{ version: number }>(
+    deps.db,
+    sql`with ${sql.join(parts, sql`, `)} select version from s`,
+  );
+  const entries: CacheEntry[] = [
+    {
+      key: CacheKeys.agentSession(conv.id),
+      value: { state: input.state, version: Number(r?.version ?? input.session.version + 1) },
+      ttl: CacheTTL.agentSession,
+    },
+  ];
+  let message: Message | undefined;
+  if (input.reply) {
+    message = messageOf(
+      id,
+      conv,
+      "assistant",
+      input.reply.content,
+      input.reply.language,
+      now,
+      input.reply.productCards,
+      input.reply.metadata,
+    );
+    entries.push({
+      key: CacheKeys.conversationMessages(conv.id),
+      value: [...input.history, message].slice(-CACHED_MESSAGES),
+      ttl: CacheTTL.conversationMessages,
+    });
+    if (!input.conversationChanged) {
+      entries.push({
+        key: CacheKeys.conversation(conv.id),
+        value: { ...conv, lastMessageAt: nowIso, messageCount: conv.messageCount + 1 },
+        ttl: CacheTTL.conversation,
+      });
+    }
+  }
+  const stale = [CacheKeys.conversationList(conv.userProfileId)];
+  if (input.conversationChanged) stale.push(CacheKeys.conversation(conv.id));
+  await Promise.all([deps.cache.setMany(entries), deps.cache.delete(...stale)]);
+  return { message };
+}

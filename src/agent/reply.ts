@@ -1,0 +1,97 @@
+/**
+ * After the model: product mentions → product cards, model steps → trace rows, and the staff
+ * notifications the decision matrix calls for.
+ */
+import { redactText } from "../logger.js";
+import type { CatalogItem } from "../services/catalog/types.js";
+import { decideNotifications, type NotificationType, shopDay } from "../services/notifications.js";
+import type { TraceInput } from "../services/traces.js";
+import type { Intents } from "./intent.js";
+import { extractMentions, type ProductCard, toCard } from "./products.js";
+import type { StepRecord } from "./run-model.js";
+import type { ToolContext } from "./tools/index.js";
+import { notifyStaff } from "./tools/notify-staff.js";
+
+const MAX_CARDS = 6;
+
+export function productCardsFor(content: string, catalog: CatalogItem[], currency: string) {
+  const mentioned = extractMentions(content, catalog).slice(0, MAX_CARDS);
+  return {
+    suggestedProducts: mentioned.map((i) => i.name),
+    productCards: mentioned.map((i): ProductCard => toCard(i, currency)),
+    ids: mentioned.map((i) => i.id),
+  };
+}
+
+const SNAPSHOT_CHARS = 1000;
+
+function snapshot(v: unknown): unknown {
+  const s = typeof v === "string" ? v : JSON.stringify(v ?? null);
+  // Traces are read by staff: phone numbers and tokens are scrubbed like logs are.
+  return redactText(s.slice(0, SNAPSHOT_CHARS));
+}
+
+export function traceRows(
+  base: Pick<TraceInput, "traceId" | "conversationId" | "userProfileId" | "createdAt"> & {
+    stateName: string;
+    userText: string;
+  },
+  steps: StepRecord[],
+  blocked: ToolContext["effects"]["blocked"],
+): TraceInput[] {
+  const rows: TraceInput[] = steps.map((s, i) => ({
+    ...base,
+    nodeName: s.node,
+    input: i === 0 ? { message: snapshot(base.userText) } : { step: i + 1 },
+    output: {
+      text: snapshot(s.text),
+      toolCalls: s.toolCalls.map((c) => ({ name: c.name, input: snapshot(c.input) })),
+    },
+    status: s.status,
+    errorCategory: s.errorCategory ?? null,
+    errorMessage: s.errorMessage ? redactText(s.errorMessage) : null,
+    latencyMs: s.latencyMs,
+    tokensIn: s.tokensIn,
+    tokensOut: s.tokensOut,
+    modelName: s.model,
+  }));
+  for (const b of blocked) {
+    rows.push({
+      ...base,
+      nodeName: `guard:${b.tool}`,
+      input: { message: snapshot(base.userText) },
+      output: { refused: b.reason },
+      status: "BLOCKED",
+      errorCategory: "BUSINESS",
+      errorMessage: `${b.tool} refused: ${b.reason}`,
+      latencyMs: 0,
+      tokensIn: 0,
+      tokensOut: 0,
+      modelName: steps[steps.length - 1]?.model ?? "server",
+    });
+  }
+  return rows;
+}
+
+const NOTES: Record<Exclude<NotificationType, "order">, string> = {
+  wish: "Buying intent without a complete order",
+  staff_question: "The customer needs a human",
+  feedback: "Thanks or a review from the customer",
+};
+
+/** The server's decision matrix, whatever the model did: creates the records this turn calls for. */
+export async function sendMatrixNotifications(ctx: ToolContext, intents: Intents): Promise<void> {
+  const types = decideNotifications({
+    orderCreated: Boolean(ctx.effects.order),
+    buyingIntent: intents.order || intents.recommend || ctx.state.draft.items.length > 0,
+    needsHuman: intents.human || intents.hours || intents.address,
+    thanks: intents.thanks,
+  });
+  const today = shopDay(ctx.deps.clock.now(), ctx.settings.timeZone);
+  for (const type of types) {
+    if (type === "order") continue; // created with the order itself (submit_order)
+    if (type === "wish" && ctx.state.wishDay === today) continue; // already sent for today
+    await notifyStaff(ctx, type, NOTES[type]);
+    if (type === "wish") ctx.state.wishDay = today;
+  }
+}

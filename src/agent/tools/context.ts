@@ -1,0 +1,44 @@
+/**
+ * What every tool gets from the server: who the customer is, which conversation, the catalog
+ * and settings of this turn, and the agent state it may change. Tools never take identity, shop
+ * or prices from the model's arguments.
+ */
+import type { Deps } from "../../deps.js";
+import type { CatalogItem } from "../../services/catalog/types.js";
+import type { Channel } from "../../services/conversations.js";
+import type { Order } from "../../services/orders/create.js";
+import type { Profile } from "../../services/profiles.js";
+import type { Language, ShopSettings } from "../../services/settings.js";
+import type { AgentState } from "../state.js";
+
+export interface TurnEffects {
+  /** Notification ids created during this turn. */
+  notifications: string[];
+  order?: Order;
+  /** Products the tools returned (suggestedProducts). */
+  productIds: string[];
+  /** Tool calls the server refused (traced as BLOCKED). */
+  blocked: Array<{ tool: string; reason: string }>;
+  /** Whether a tool read or changed customer-specific data (such answers are never cached). */
+  personal: boolean;
+}
+
+export interface ToolContext {
+  deps: Deps;
+  profile: Profile;
+  conversationId: string;
+  channel: Channel;
+  userMessageId: string;
+  userText: string;
+  language: Language;
+  /** The active catalog (all items; `useStock` narrows searches to in-stock ones). */
+  catalog: CatalogItem[];
+  useStock: boolean;
+  settings: ShopSettings;
+  state: AgentState;
+  effects: TurnEffects;
+}
+
+export function newEffects(): TurnEffects {
+  return { notifications: [], productIds: [], blocked: [], personal: false };
+}

@@ -1,0 +1,294 @@
+/**
+ * One turn of the assistant, in the order of SPEC §4: profile (given by the caller, from the
+ * cookie or the Telegram update) → conversation → save the user message → profile stats → event
+ * → catalog + customer context → prompt → model with tools → product cards → save the reply and
+ * the agent state → staff notifications → result. One turn at a time per conversation, across
+ * instances (a lock); a conversation taken over by staff gets its message saved and no reply.
+ */
+import type { ModelMessage } from "ai";
+import { CacheKeys } from "../cache/keys.js";
+import { withLock } from "../cache/lock.js";
+import type { Deps } from "../deps.js";
+import { AppError } from "../errors.js";
+import { listCatalog } from "../services/catalog/index.js";
+import {
+  type Channel,
+  type Conversation,
+  getOrCreateConversation,
+  getRecentMessages,
+  HISTORY_LIMIT,
+} from "../services/conversations.js";
+import { getFullContext } from "../services/customer-context.js";
+import { trackEvent } from "../services/events.js";
+import type { Profile } from "../services/profiles.js";
+import { getSettings, isOpenAt, type Language } from "../services/settings.js";
+import { detectIntents, generalTopic } from "./intent.js";
+import { detectLanguage, isSupportedLanguage } from "./language.js";
+import { type AgentModels, agentModelsFor } from "./models/index.js";
+import { T } from "./offline/templates.js";
+import { finishTurn, loadSession, type StartTurnResult, startTurn } from "./persist.js";
+import type { ProductCard } from "./products.js";
+import { buildSystemPrompt, historyMessages } from "./prompt.js";
+import { productCardsFor, sendMatrixNotifications, traceRows } from "./reply.js";
+import { runModel, type StepRecord } from "./run-model.js";
+import { SemanticCache, type SemanticKey } from "./semantic-cache.js";
+import { selectProducts } from "./state.js";
+import { buildTools, newEffects, type ToolContext } from "./tools/index.js";
+
+export const MAX_MESSAGE_CHARS = 4000;
+
+export interface TurnInput {
+  channel: Channel;
+  profile: Profile;
+  text: string;
+  /** The client's language hint; the message's own language wins when it is clear. */
+  language?: string;
+  conversationId?: string;
+  /** Only in-stock products in searches and the prompt. */
+  useStock?: boolean;
+  /** Receives the reply as it is produced (SSE, Telegram draft edits, the terminal). */
+  onText?: (chunk: string) => void;
+  /** Models to use instead of the configured ones (the CLI and tests pass their own). */
+  models?: AgentModels;
+}
+
+export interface TurnResult {
+  content: string;
+  conversationId: string;
+  productCards: ProductCard[];
+  suggestedProducts: string[];
+  notificationSent: boolean;
+  language: Language;
+  orderNumber?: string;
+  /** True when staff have taken the conversation over: the message is saved, nobody answers. */
+  silent: boolean;
+  timing: { total: number; processing: number };
+}
+
+export async function runTurn(deps: Deps, input: TurnInput): Promise<TurnResult> {
+  const started = performance.now();
+  const text = input.text.trim();
+  if (text.length === 0) throw AppError.validation("message", "must not be empty");
+  if (text.length > MAX_MESSAGE_CHARS)
+    throw AppError.validation("message", `must be at most ${MAX_MESSAGE_CHARS} characters`);
+  const settings = await getSettings(deps);
+  const hint = isSupportedLanguage(input.language) ? input.language : undefined;
+  const prefLang = (input.profile.preferences as { language?: string }).language;
+  const guess = detectLanguage(text, hint ?? (isSupportedLanguage(prefLang) ? prefLang : "en"));
+  const conversation = await getOrCreateConversation(deps, {
+    profileId: input.profile.id,
+    channel: input.channel,
+    language: guess,
+    conversationId: input.conversationId,
+    timeoutMinutes: settings.conversationTimeoutMinutes,
+  });
+  // Short messages ("20", "ok") keep the conversation's language.
+  const language = detectLanguage(
+    text,
+    hint ?? (isSupportedLanguage(conversation.language) ? conversation.language : guess),
+  );
+  const models = input.models ?? agentModelsFor(deps.config);
+  // One turn at a time per conversation, on every instance: a second message waits for the first.
+  return withLock(
+    deps,
+    CacheKeys.lock("conversation", conversation.id),
+    { ttlMs: 30_000, waitMs: models.primary.timeoutMs + 15_000 },
+    () => lockedTurn(deps, { ...input, text }, conversation, language, models, started),
+  );
+}
+
+async function lockedTurn(
+  deps: Deps,
+  input: TurnInput,
+  conversation: Conversation,
+  language: Language,
+  models: AgentModels,
+  started: number,
+): Promise<TurnResult> {
+  const settings = await getSettings(deps);
+  const history = await getRecentMessages(deps, conversation.id, 50);
+  const start = await startTurn(deps, {
+    profile: input.profile,
+    conversation,
+    history,
+    text: input.text,
+    language,
+    channel: input.channel,
+  });
+  const now = deps.clock.now();
+  const base = {
+    conversationId: conversation.id,
+    language,
+    productCards: [],
+    suggestedProducts: [],
+    orderNumber: undefined,
+  };
+  if (start.takeoverUntil && new Date(start.takeoverUntil) > now) {
+    return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };
+  }
+  const [catalog, context, session] = await Promise.all([
+    listCatalog(deps),
+    getFullContext(deps, start.profile.id),
+    loadSession(deps, conversation.id),
+  ]);
+  const state = structuredClone(session.state);
+  state.turn += 1;
+  const ctx: ToolContext = {
+    deps,
+    profile: start.profile,
+    conversationId: conversation.id,
+    channel: input.channel,
+    userMessageId: start.message.id,
+    userText: input.text,
+    language,
+    catalog,
+    useStock: input.useStock ?? false,
+    settings,
+    state,
+    effects: newEffects(),
+  };
+  if (start.isBlocked) {
+    const content = T.blocked[language];
+    input.onText?.(content);
+    await finishTurn(deps, saveInput(start, content, language, [], session, state, [], false));
+    return { ...base, content, notificationSent: false, silent: false, timing: timing(started, 0) };
+  }
+  const intents = detectIntents(input.text);
+  const openNow = isOpenAt(settings, now);
+  const semantic = new SemanticCache(deps, models.embedding);
+  const topic = generalTopic(intents);
+  const semanticKey: SemanticKey | undefined =
+    topic && state.draft.items.length === 0 ? { text: input.text, language, topic, openNow } : undefined;
+
+  const modelStarted = performance.now();
+  const traceId = crypto.randomUUID();
+  let content: string;
+  let steps: StepRecord[];
+  let cacheable = false;
+  const hit = semanticKey ? await semantic.lookup(semanticKey).catch(() => undefined) : undefined;
+  if (hit) {
+    content = hit.answer.content;
+    input.onText?.(content);
+    steps = [semanticStep(hit.kind, performance.now() - modelStarted)];
+  } else {
+    const system = buildSystemPrompt({
+      settings,
+      state,
+      language,
+      openNow,
+      contextParagraph: context?.paragraph ?? "",
+      catalog,
+      useStock: ctx.useStock,
+      userText: input.text,
+    });
+    const messages: ModelMessage[] = [
+      ...historyMessages(start.history.slice(0, -1).slice(-(HISTORY_LIMIT - 1))),
+      { role: "user", content: input.text },
+    ];
+    const run = await runModel(
+      models,
+      { system, messages, tools: buildTools(ctx), onText: input.onText },
+      deps.logger,
+    );
+    content = run.text.trim() || T.help[language];
+    if (!run.text.trim()) input.onText?.(content);
+    steps = run.steps;
+    cacheable = !run.usedFallback && !ctx.effects.personal && steps.every((s) => s.toolCalls.length === 0);
+    if (run.error) {
+      await trackEvent(deps.db, {
+        eventType: "agent_error",
+        userProfileId: start.profile.id,
+        conversationId: conversation.id,
+        channel: input.channel,
+        eventData: {
+          model: models.primary.name,
+          error: String((run.error as Error)?.message ?? run.error).slice(0, 300),
+        },
+      });
+    }
+  }
+  const processing = performance.now() - modelStarted;
+  const cards = productCardsFor(content, catalog, settings.currency);
+  selectProducts(state, cards.ids.slice(0, 3));
+  await sendMatrixNotifications(ctx, intents);
+  const traces = traceRows(
+    {
+      traceId,
+      conversationId: conversation.id,
+      userProfileId: start.profile.id,
+      createdAt: now,
+      stateName: state.phase,
+      userText: input.text,
+    },
+    steps,
+    ctx.effects.blocked,
+  );
+  await finishTurn(
+    deps,
+    saveInput(
+      start,
+      content,
+      language,
+      cards.suggestedProducts,
+      session,
+      state,
+      traces,
+      Boolean(ctx.effects.order),
+    ),
+  );
+  const name = start.profile.displayName;
+  if (semanticKey && cacheable && !(name && content.includes(name))) {
+    await semantic
+      .store(semanticKey, content)
+      .catch((err) => deps.logger.warn({ err }, "semantic cache store failed"));
+  }
+  return {
+    ...base,
+    content,
+    productCards: cards.productCards,
+    suggestedProducts: cards.suggestedProducts,
+    notificationSent: ctx.effects.notifications.length > 0,
+    orderNumber: ctx.effects.order?.orderNumber,
+    silent: false,
+    timing: timing(started, processing),
+  };
+}
+
+function saveInput(
+  start: StartTurnResult,
+  content: string,
+  language: Language,
+  productNames: string[],
+  session: Awaited<ReturnType<typeof loadSession>>,
+  state: ToolContext["state"],
+  traces: ReturnType<typeof traceRows>,
+  conversationChanged: boolean,
+) {
+  return {
+    conversation: start.conversation,
+    history: start.history,
+    reply: { content, language, productCards: productNames, metadata: {} },
+    session,
+    state,
+    traces,
+    conversationChanged,
+  };
+}
+
+function semanticStep(kind: "exact" | "near", latencyMs: number): StepRecord {
+  return {
+    model: "semantic-cache",
+    node: `semantic_cache:${kind}`,
+    status: "SUCCESS",
+    latencyMs,
+    tokensIn: 0,
+    tokensOut: 0,
+    toolCalls: [],
+    toolErrors: [],
+    text: "",
+  };
+}
+
+function timing(started: number, processing: number) {
+  return { total: Math.round(performance.now() - started), processing: Math.round(processing) };
+}

@@ -1,0 +1,137 @@
+/**
+ * L2 over ioredis. Commands fail fast instead of queueing while disconnected (enableOfflineQueue
+ * off) and time out after `commandTimeoutMs`, so a dead or stalled Redis costs a request at most
+ * one timeout; the cache's circuit breaker then skips Redis until it answers again.
+ */
+import { Redis } from "ioredis";
+import type { Announcement, L2Driver, L2Entry } from "./types.js";
+
+export interface IoRedisDriverOptions {
+  /** Per-command timeout. @default 300 */
+  commandTimeoutMs?: number;
+  /** How long one connection attempt may take. @default 1500 */
+  connectTimeoutMs?: number;
+}
+
+const SCAN_COUNT = 1000;
+
+export class IoRedisDriver implements L2Driver {
+  readonly name = "redis" as const;
+  /** The command connection; locks and rate limits reuse it. */
+  readonly client: Redis;
+  private subscriber?: Redis;
+
+  constructor(url: string, opts: IoRedisDriverOptions = {}) {
+    this.client = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: opts.commandTimeoutMs ?? 300,
+      connectTimeout: opts.connectTimeoutMs ?? 1500,
+      // Keep trying forever, at most every 2 s: Redis must be used again once it is back.
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+    });
+    // Outages are reported once by the cache (see L2Guard); ioredis would otherwise print every retry.
+    this.client.on("error", () => {});
+  }
+
+  /** Waits for the first connection (bounded); a Redis that is down at start is not fatal. */
+  async waitReady(timeoutMs = 1500): Promise<boolean> {
+    if (this.client.status === "ready") return true;
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.client.off("ready", onReady);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.client.once("ready", onReady);
+    });
+  }
+
+  isReady(): boolean {
+    return this.client.status === "ready";
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  mget(keys: string[]): Promise<Array<string | null>> {
+    return keys.length === 0 ? Promise.resolve([]) : this.client.mget(keys);
+  }
+
+  async mset(entries: L2Entry[], announce?: Announcement): Promise<void> {
+    if (entries.length === 1 && !announce) {
+      const [e] = entries as [L2Entry];
+      await this.client.set(e.key, e.value, "PX", px(e.ttlMs));
+      return;
+    }
+    const pipeline = this.client.pipeline();
+    for (const e of entries) pipeline.set(e.key, e.value, "PX", px(e.ttlMs));
+    if (announce) pipeline.publish(announce.channel, announce.message);
+    checkPipeline(await pipeline.exec());
+  }
+
+  async del(keys: string[], announce?: Announcement): Promise<number> {
+    if (!announce) return keys.length === 0 ? 0 : this.client.unlink(...keys);
+    const pipeline = this.client.pipeline();
+    if (keys.length > 0) pipeline.unlink(...keys);
+    pipeline.publish(announce.channel, announce.message);
+    const results = checkPipeline(await pipeline.exec());
+    return keys.length > 0 ? Number(results[0]?.[1] ?? 0) : 0;
+  }
+
+  async scanPage(cursor: string, pattern: string): Promise<[string, string[]]> {
+    return this.client.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
+  }
+
+  async usedMemory(): Promise<number | undefined> {
+    const info = await this.client.info("memory");
+    const m = /used_memory:(\d+)/.exec(info);
+    return m ? Number(m[1]) : undefined;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.client.publish(channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (m: string) => void, onGap: () => void): Promise<boolean> {
+    // Pub/sub needs its own connection; it may queue while offline and resubscribes on reconnect.
+    const sub = this.client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    this.subscriber = sub;
+    sub.on("error", () => {});
+    let connectedOnce = false;
+    sub.on("ready", () => {
+      if (connectedOnce) onGap();
+      connectedOnce = true;
+    });
+    sub.on("message", (ch: string, message: string) => {
+      if (ch === channel) onMessage(message);
+    });
+    await sub.subscribe(channel).catch(() => {});
+    return true;
+  }
+
+  async syncSubscription(): Promise<void> {
+    // Replies on one connection come in order: once PING answers, earlier messages were delivered.
+    if (this.subscriber?.status === "ready") await this.subscriber.ping();
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+    this.client.disconnect();
+  }
+}
+
+function px(ttlMs: number): number {
+  return Math.max(1, Math.round(ttlMs));
+}
+
+type PipelineResults = Array<[Error | null, unknown]> | null;
+
+function checkPipeline(results: PipelineResults): Array<[Error | null, unknown]> {
+  const failed = results?.find(([err]) => err);
+  if (failed) throw failed[0];
+  return results ?? [];
+}

@@ -1,0 +1,117 @@
+/**
+ * The Telegram bot (grammY). Webhook mode when PUBLIC_URL is set (setWebhook with a secret token
+ * on start; POST /api/telegram/webhook checks it), long polling otherwise. Either way an update
+ * goes through receiveUpdate(): claimed once in telegram_updates, then handled by a job.
+ * TELEGRAM_API_ROOT points grammY at a self-hosted Bot API server.
+ */
+import { Api, Bot } from "grammy";
+import type { Update } from "grammy/types";
+import type { Deps } from "../../deps.js";
+import { redactText } from "../../logger.js";
+import { registerCustomerHandlers } from "./customer.js";
+import { registerStaffChatHandlers } from "./staff-chat.js";
+import type { TurnRunner } from "./types.js";
+import { receiveUpdate } from "./updates.js";
+
+export const WEBHOOK_PATH = "/api/telegram/webhook";
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+export interface TelegramChannelOptions {
+  /** The assistant's turn (src/agent/turn.ts runTurn). */
+  runTurn: TurnRunner;
+  /** Long-polling wait, seconds. @default 25 */
+  pollTimeoutSeconds?: number;
+}
+
+export class TelegramChannel {
+  readonly bot: Bot;
+  readonly api: Api;
+  private polling = false;
+  private pollLoop?: Promise<void>;
+  private pollAbort?: AbortController;
+
+  constructor(
+    private readonly deps: Deps,
+    readonly opts: TelegramChannelOptions,
+  ) {
+    const token = deps.config.telegram.botToken;
+    if (!token) throw new Error("TELEGRAM_BOT_TOKEN is not set");
+    const client = deps.config.telegram.apiRoot ? { apiRoot: deps.config.telegram.apiRoot } : {};
+    this.bot = new Bot(token, { client });
+    this.api = this.bot.api;
+    registerStaffChatHandlers(this.bot, deps);
+    registerCustomerHandlers(this.bot, deps, opts.runTurn);
+  }
+
+  get mode(): "webhook" | "polling" {
+    return this.deps.config.http.publicUrl ? "webhook" : "polling";
+  }
+
+  /** getMe; then setWebhook (webhook mode) or the polling loop. */
+  async start(): Promise<void> {
+    await this.bot.init();
+    this.deps.telegramBotUsername = this.bot.botInfo.username;
+    this.deps.sendTelegram = async (chatId, text) => {
+      await this.api.sendMessage(chatId, text);
+    };
+    const publicUrl = this.deps.config.http.publicUrl;
+    if (publicUrl) {
+      const secret = this.deps.config.telegram.webhookSecret;
+      if (!secret) throw new Error("TELEGRAM_WEBHOOK_SECRET is required in webhook mode (PUBLIC_URL is set)");
+      await this.api.setWebhook(new URL(WEBHOOK_PATH, publicUrl).toString(), {
+        secret_token: secret,
+        allowed_updates: [...ALLOWED_UPDATES],
+      });
+      this.deps.logger.info({ mode: "webhook" }, "telegram bot started");
+      return;
+    }
+    // A webhook left over from an earlier deployment would make getUpdates fail with 409.
+    await this.api.deleteWebhook();
+    this.polling = true;
+    this.pollLoop = this.poll();
+    this.deps.logger.info({ mode: "polling" }, "telegram bot started");
+  }
+
+  async stop(): Promise<void> {
+    this.polling = false;
+    this.pollAbort?.abort();
+    await this.pollLoop?.catch(() => {});
+  }
+
+  /** Handles one update now (what the telegram-update job calls). */
+  handle(update: Update): Promise<void> {
+    return this.bot.handleUpdate(update);
+  }
+
+  private async poll(): Promise<void> {
+    let offset = 0;
+    let failures = 0;
+    while (this.polling) {
+      this.pollAbort = new AbortController();
+      try {
+        const updates = await this.api.getUpdates(
+          { offset, timeout: this.opts.pollTimeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] },
+          // grammY types its own AbortSignal shim; Node's is what it uses at run time.
+          this.pollAbort.signal as never,
+        );
+        for (const u of updates) {
+          // Acknowledge (advance the offset) only once the update is safely claimed and queued.
+          await receiveUpdate(this.deps, u);
+          offset = u.update_id + 1;
+        }
+        failures = 0;
+      } catch (err) {
+        if (!this.polling) break;
+        failures++;
+        this.deps.logger.warn({ err: redactText(String(err)) }, "telegram polling failed");
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(failures, 6))));
+      }
+    }
+  }
+}
+
+/** A plain Bot API client (no handlers), e.g. for sending from a process that does not run the bot. */
+export function telegramApi(deps: Pick<Deps, "config">): Api | undefined {
+  const { botToken, apiRoot } = deps.config.telegram;
+  return botToken ? new Api(botToken, apiRoot ? { apiRoot } : undefined) : undefined;
+}

@@ -1,0 +1,88 @@
+/** Request and response schemas of /api/orders. */
+import { z } from "@hono/zod-openapi";
+import { PAYMENT_METHODS } from "../../services/orders/create.js";
+import { ORDER_STATUSES } from "../../services/orders/lifecycle.js";
+
+const uuid = z.uuid();
+const money = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === "number" ? v.toFixed(2) : v.trim()))
+  .refine((v) => /^\d{1,10}(\.\d{1,2})?$/.test(v), "must be a non-negative amount like 100 or 100.50");
+
+export const OrderItemInput = z.object({
+  productId: uuid,
+  quantity: z.union([z.string().max(12), z.number().positive().max(1_000_000)]),
+  variantId: uuid.optional(),
+});
+
+export const CreateOrderBody = z
+  .object({
+    items: z.array(OrderItemInput).min(1).max(50),
+    contactInfo: z.object({
+      name: z.string().trim().min(1).max(100).optional(),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^\+?[\d\s().-]{6,24}$/, "must be a phone number"),
+      email: z.email().max(200).optional(),
+    }),
+    deliveryAddress: z.string().trim().min(3).max(500),
+    deliveryNotes: z.string().trim().max(1000).optional(),
+    deliveryLocation: z
+      .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+      .optional(),
+    paymentMethod: z.enum(PAYMENT_METHODS),
+    conversationId: uuid.optional(),
+    /** Staff only; ignored for customers (the cookie names the customer). */
+    userProfileId: uuid.optional(),
+    /** Staff only; ignored for customers. */
+    deliveryFee: money.optional(),
+    /** Staff only; ignored for customers. */
+    discount: money.optional(),
+    /** A retried submit with the same key returns the first order. */
+    idempotencyKey: z.string().trim().min(8).max(100).optional(),
+  })
+  .openapi("CreateOrder");
+
+export const OrdersQuery = z.object({
+  orderId: uuid.optional(),
+  orderNumber: z
+    .string()
+    .trim()
+    .regex(/^OG\d{6}-\d{3,}$/, "must look like OG241011-001")
+    .optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  today: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+});
+
+export const PatchOrderBody = z
+  .object({
+    orderId: uuid,
+    status: z.enum(ORDER_STATUSES),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .openapi("ChangeOrderStatus");
+
+export const ReviewBody = z
+  .object({ rating: z.number().int().min(1).max(5), review: z.string().trim().max(2000).optional() })
+  .openapi("OrderReview");
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    orderNumber: z.string(),
+    status: z.string(),
+    statusHistory: z.array(
+      z.object({ status: z.string(), at: z.string(), by: z.string(), note: z.string().optional() }),
+    ),
+    items: z.array(z.record(z.string(), z.unknown())),
+    subtotal: z.string(),
+    deliveryFee: z.string(),
+    discount: z.string(),
+    totalAmount: z.string(),
+    currency: z.string(),
+  })
+  .loose()
+  .openapi("Order");

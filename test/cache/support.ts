@@ -1,0 +1,54 @@
+/** Helpers shared by the cache tests: a unique Redis namespace per run and its cleanup. */
+import { Redis } from "ioredis";
+import { IoRedisDriver } from "../../src/cache/drivers/ioredis.js";
+import { TwoTierCache, type TwoTierOptions } from "../../src/cache/two-tier.js";
+import { createLogger } from "../../src/logger.js";
+
+/** Redis runs on this machine; REDIS_URL points elsewhere when set. */
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export const quietLogger = createLogger("silent");
+
+/** A namespace no other test file or run uses, so parallel files share one Redis safely. */
+export function uniqueNamespace(tag: string): string {
+  return `sk_test_${tag}_${process.pid}_${Math.random().toString(36).slice(2, 8)}:`;
+}
+
+export async function redisCache(
+  namespace: string,
+  opts: Partial<TwoTierOptions> = {},
+): Promise<TwoTierCache> {
+  const driver = new IoRedisDriver(REDIS_URL);
+  await driver.waitReady();
+  return new TwoTierCache({ logger: quietLogger, namespace, l2: driver, ...opts }).start();
+}
+
+/** Removes every key of a test namespace (never FLUSHALL: other files share this Redis). */
+export async function dropNamespace(namespace: string, url = REDIS_URL): Promise<void> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await r.scan(cursor, "MATCH", `${namespace}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await r.unlink(...keys);
+    } while (cursor !== "0");
+  } catch {
+    // The server may already be gone (outage tests): nothing left to clean.
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** A clock the cache reads, moved by hand. */
+export function manualClock(start = Date.now()) {
+  let t = start;
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}

@@ -1,10 +1,11 @@
 /**
  * The turn's reads and writes of its own rows, batched: the start of a turn is one statement
  * (user message, conversation counters, profile stats, chat_message event) and the end is one
- * statement (assistant message, conversation counters, agent state, traces, usage). The same
- * rows the services write one by one (addMessage, recordCustomerMessage, trackEvent), in one
- * round trip each, because a turn is the hot path. Caches are updated in place (write-through)
- * rather than dropped, so the next turn reads them from memory; other instances drop theirs.
+ * statement (assistant message, conversation counters, agent state, traces, usage, the events
+ * the tools caused). The same rows the services write one by one (addMessage,
+ * recordCustomerMessage, trackEvent), in one round trip each, because a turn is the hot path.
+ * Caches are updated in place (write-through) rather than dropped, so the next turn reads them
+ * from memory; other instances drop theirs.
  */
 import { eq, type SQL, sql } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
@@ -13,6 +14,7 @@ import { execRows } from "../db/client.js";
 import { agentSessions } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import type { Conversation, Message } from "../services/conversations.js";
+import { eventInserts, type TrackEventInput } from "../services/events.js";
 import type { Profile } from "../services/profiles.js";
 import { type TraceInput, traceInserts } from "../services/traces.js";
 import { type AgentState, parseState } from "./state.js";
@@ -179,6 +181,8 @@ export interface FinishTurnInput {
   session: StoredSession;
   state: AgentState;
   traces: TraceInput[];
+  /** Events of the turn (order_attempt, agent_error), saved in the same statement. */
+  events?: TrackEventInput[];
   /** Whether another write (an order) changed the conversation row, so its cache must be dropped. */
   conversationChanged: boolean;
 }
@@ -213,6 +217,8 @@ export async function finishTurn(deps: PersistDeps, input: FinishTurnInput): Pro
     parts.push(sql`t as (${traces.traces})`);
     parts.push(sql`u as (${traces.usage})`);
   }
+  const events = eventInserts(input.events ?? [], now);
+  if (events) parts.push(sql`e as (${events})`);
   const [r] = await execRows<{ version: number }>(
     deps.db,
     sql`with ${sql.join(parts, sql`, `)} select version from s`,

@@ -59,7 +59,19 @@ export interface ProductCard {
   unit: "g" | "pcs";
   minQuantity: string;
   currency: string;
-  prices: Array<{ label: string; price: string }>;
+  /**
+   * One row per price: `id` is the price row, `grams` the pack weight of a weight tier (null for
+   * a variant), `variantId` what an order line needs for a variant (size/colour) good.
+   */
+  prices: Array<{
+    id: string;
+    kind: "weight" | "variant";
+    label: string;
+    price: string;
+    grams: string | null;
+    variantId?: string;
+    stock?: number | null;
+  }>;
 }
 
 export function toCard(i: CatalogItem, currency: string): ProductCard {
@@ -77,7 +89,19 @@ export function toCard(i: CatalogItem, currency: string): ProductCard {
     unit: i.unit,
     minQuantity: i.minQuantity,
     currency,
-    prices: i.prices.map((p) => ({ label: p.label, price: p.price })),
+    prices: i.prices.map((p) =>
+      p.kind === "variant"
+        ? {
+            id: p.id,
+            kind: p.kind,
+            label: p.label,
+            price: p.price,
+            grams: null,
+            variantId: p.id,
+            stock: p.stock,
+          }
+        : { id: p.id, kind: p.kind, label: p.label, price: p.price, grams: p.grams },
+    ),
   };
 }
 

@@ -24,6 +24,8 @@ export interface DraftOrder {
   name?: string;
   /** Bumped on every change: a confirmation is for one exact version of the draft. */
   version: number;
+  /** Whether the `order_attempt` event for starting this draft was recorded (once per draft). */
+  attemptRecorded?: boolean;
 }
 
 export interface AgentState {

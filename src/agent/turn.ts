@@ -19,7 +19,8 @@ import {
   HISTORY_LIMIT,
 } from "../services/conversations.js";
 import { getFullContext } from "../services/customer-context.js";
-import { trackEvent } from "../services/events.js";
+import type { TrackEventInput } from "../services/events.js";
+import { MEMORY_EXTRACT_JOB } from "../services/memory/learn.js";
 import type { Profile } from "../services/profiles.js";
 import { getSettings, isOpenAt, type Language } from "../services/settings.js";
 import { detectIntents, generalTopic } from "./intent.js";
@@ -123,13 +124,17 @@ async function lockedTurn(
     suggestedProducts: [],
     orderNumber: undefined,
   };
+  // Every customer message is learnt from (job "memory-extract"), staff takeover or not.
+  const extract = undefined;
   if (start.takeoverUntil && new Date(start.takeoverUntil) > now) {
+    await extract;
     return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };
   }
   const [catalog, context, session] = await Promise.all([
     listCatalog(deps),
     getFullContext(deps, start.profile.id),
     loadSession(deps, conversation.id),
+    extract,
   ]);
   const state = structuredClone(session.state);
   state.turn += 1;
@@ -195,7 +200,8 @@ async function lockedTurn(
     steps = run.steps;
     cacheable = !run.usedFallback && !ctx.effects.personal && steps.every((s) => s.toolCalls.length === 0);
     if (run.error) {
-      await trackEvent(deps.db, {
+      // Saved with the reply (finishTurn), like the tools' events.
+      ctx.effects.events.push({
         eventType: "agent_error",
         userProfileId: start.profile.id,
         conversationId: conversation.id,
@@ -204,6 +210,7 @@ async function lockedTurn(
           model: models.primary.name,
           error: String((run.error as Error)?.message ?? run.error).slice(0, 300),
         },
+        at: deps.clock.now(),
       });
     }
   }
@@ -234,6 +241,7 @@ async function lockedTurn(
       state,
       traces,
       Boolean(ctx.effects.order),
+      ctx.effects.events,
     ),
   );
   const name = start.profile.displayName;
@@ -263,6 +271,7 @@ function saveInput(
   state: ToolContext["state"],
   traces: ReturnType<typeof traceRows>,
   conversationChanged: boolean,
+  events: TrackEventInput[] = [],
 ) {
   return {
     conversation: start.conversation,
@@ -272,7 +281,21 @@ function saveInput(
     state,
     traces,
     conversationChanged,
+    events,
   };
+}
+
+/**
+ * Queues fact extraction for the customer's message (once per message). The message is already
+ * saved, so a queue that is down costs the memory of this one message, never the turn.
+ */
+async function enqueueMemoryExtract(deps: Deps, messageId: string): Promise<void> {
+  if (!deps.jobs) return;
+  try {
+    await deps.jobs.enqueue(MEMORY_EXTRACT_JOB, { messageId }, { dedupeKey: `memory-extract:${messageId}` });
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message, messageId }, "memory-extract not queued");
+  }
 }
 
 function semanticStep(kind: "exact" | "near", latencyMs: number): StepRecord {

@@ -20,13 +20,13 @@ import {
   sendFollowup,
 } from "../services/followups.js";
 import { runMemoryDecay } from "../services/memory/decay.js";
-import { learnFromMessage } from "../services/memory/learn.js";
+import { learnFromMessage, MEMORY_EXTRACT_JOB } from "../services/memory/learn.js";
 import { runMemorySummaries } from "../services/memory/summaries.js";
 import { defaultJobRegistry, type JobRegistry } from "./registry.js";
 import { PermanentJobError } from "./types.js";
 
 export const CUSTOMER_JOBS = [
-  "memory-extract",
+  MEMORY_EXTRACT_JOB,
   "memory-decay",
   "memory-summaries",
   "conversation-summaries",
@@ -49,7 +49,7 @@ export function registerCustomerJobs(
   opts: CustomerJobOptions = {},
 ) {
   const withModel = (deps: Deps) => ({ ...deps, model: opts.model?.(deps) });
-  registry.register("memory-extract", async (deps, data) => {
+  registry.register(MEMORY_EXTRACT_JOB, async (deps, data) => {
     await learnFromMessage(withModel(deps), idOf(data, "messageId"));
   });
   registry.register("memory-decay", async (deps) => {

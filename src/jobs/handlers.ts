@@ -5,6 +5,7 @@
  * conversation-summaries) are logged and completed by the runner.
  */
 import type { Update } from "grammy/types";
+import { backgroundModelFor } from "../agent/models/index.js";
 import { deliverStaffMessage, notifyCustomerOfStatus } from "../channels/telegram/outbound.js";
 import { processUpdate, TELEGRAM_UPDATE_JOB } from "../channels/telegram/updates.js";
 import { deliverNotification, NOTIFY_STAFF_JOB } from "../services/notifications-delivery.js";
@@ -12,7 +13,7 @@ import { CUSTOMER_STATUS_JOB } from "../services/orders/events.js";
 import { STAFF_MESSAGE_JOB } from "../services/takeover.js";
 import { CRM_WEBHOOK_JOB, deliverWebhook } from "../services/webhooks.js";
 import { registerCustomerJobs } from "./customer-jobs.js";
-import { registerJobHandler } from "./registry.js";
+import { defaultJobRegistry, registerJobHandler } from "./registry.js";
 
 const last = (ctx: { attempt: number; maxAttempts: number }) => ctx.attempt >= ctx.maxAttempts;
 
@@ -30,4 +31,6 @@ registerJobHandler(CRM_WEBHOOK_JOB, (deps, data, ctx) =>
   deliverWebhook(deps, String(data.deliveryId), { number: ctx.attempt, last: last(ctx) }),
 );
 // memory-extract, memory-decay, memory-summaries, conversation-summaries, followups-due, send-followup.
+// Extraction and summaries use the assistant's configured model (LLM_BASE_URL / OPENAI_API_KEY),
+// and their rules when the assistant is the offline one.
 registerCustomerJobs();

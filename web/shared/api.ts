@@ -237,6 +237,56 @@ export type AnalyticsMetric =
   | "funnel"
   | "daily";
 
+const ADMIN = "/api/admin";
+const enc = encodeURIComponent;
+const customerPath = (id: string) => `${ADMIN}/customers/${enc(id)}`;
+
+export interface CustomerFilters {
+  q?: string;
+  tag?: string;
+  blocked?: boolean;
+  sort?: "lastVisit" | "totalSpent" | "totalOrders" | "completeness" | "createdAt";
+  limit?: number;
+  offset?: number;
+}
+
+/** PATCH /api/admin/customers/{id}: only the fields sent change. */
+export interface CustomerPatch {
+  displayName?: string | null;
+  phone?: string | null;
+  notes?: string | null;
+  tags?: string[];
+  isBlocked?: boolean;
+  blockedReason?: string | null;
+  followupOptOut?: boolean;
+}
+
+export const FACT_TYPES = ["preference", "constraint", "logistics", "behavior"] as const;
+export type FactType = (typeof FACT_TYPES)[number];
+
+export interface NewFact {
+  content: string;
+  factType: FactType;
+  category: string;
+  importance?: number;
+}
+
+export interface FactPatch {
+  content?: string;
+  factType?: FactType;
+  category?: string;
+  importance?: number;
+  isActive?: boolean;
+}
+
+export interface ConversationFilters {
+  profileId?: string;
+  channel?: "web" | "telegram";
+  status?: "open" | "ended";
+  limit?: number;
+  offset?: number;
+}
+
 export function staffApi(client: ApiClient) {
   return {
     login: (password: string, username?: string) =>
@@ -250,11 +300,14 @@ export function staffApi(client: ApiClient) {
     setOrderStatus: (orderId: string, status: S.OrderStatus, note?: string) =>
       client.send("PATCH", "/api/orders", S.OrderEnvelope, { orderId, status, note: note || undefined }),
     assignOrder: (orderId: string, staffId: string | null) =>
-      client.send("POST", `/api/orders/${encodeURIComponent(orderId)}/assign`, S.OrderEnvelope, { staffId }),
-    /** Appends a line to the order's staff notes. */
+      client.send("POST", `${ADMIN}/orders/${enc(orderId)}/assign`, S.OrderEnvelope, { staffId }),
+    /** Appends a dated, signed line to the order's staff notes. */
     addOrderNote: (orderId: string, note: string) =>
-      client.send("POST", `/api/orders/${encodeURIComponent(orderId)}/notes`, S.OrderEnvelope, { note }),
-    staff: () => client.get("/api/admin/staff", S.StaffList),
+      client.send("POST", `${ADMIN}/orders/${enc(orderId)}/notes`, S.OrderEnvelope, { note }),
+    /** The order's CRM webhook deliveries (status, attempts, last error), newest first. */
+    orderWebhooks: (orderId: string) =>
+      client.get(`${ADMIN}/orders/${enc(orderId)}/webhooks`, S.WebhookDeliveryList),
+    staff: () => client.get(`${ADMIN}/staff`, S.StaffList),
 
     analytics: (metric: AnalyticsMetric = "all", query: Query = {}) =>
       client.get("/api/analytics", S.AnalyticsAll, { metric, ...query }),
@@ -263,27 +316,43 @@ export function staffApi(client: ApiClient) {
     cacheAction: (action: "warmup" | "warmup-menu" | "clear" | "clear-prefix", prefix?: string) =>
       client.send("POST", "/api/cache", S.CacheActionResult, { action, prefix }),
 
-    customers: (q?: string) => client.get("/api/admin/customers", S.CustomerList, { q }),
-    customer: (id: string) => client.get(`/api/admin/customers/${encodeURIComponent(id)}`, S.CustomerDetail),
-    customerOrders: (id: string) => client.get("/api/orders", S.OrderList, { userProfileId: id }),
-    customerFacts: (id: string) =>
-      client.get(`/api/admin/customers/${encodeURIComponent(id)}/memory`, S.MemoryFactList),
-    updateFact: (factId: string, patch: { content?: string; importance?: number; isActive?: boolean }) =>
-      client.send("PATCH", `/api/admin/memory/${encodeURIComponent(factId)}`, S.MemoryFact, patch),
-    deleteFact: (factId: string) =>
-      client.send(
-        "DELETE",
-        `/api/admin/memory/${encodeURIComponent(factId)}`,
-        S.CacheActionResult.nullable(),
-      ),
+    customers: (filters: CustomerFilters = {}) =>
+      client.get(`${ADMIN}/customers`, S.CustomerPage, {
+        ...filters,
+        blocked: filters.blocked === undefined ? undefined : String(filters.blocked),
+      }),
+    customer: (id: string) => client.get(customerPath(id), S.CustomerDetail),
+    updateCustomer: (id: string, patch: CustomerPatch) => client.send("PATCH", customerPath(id), S.Customer, patch),
+    /** Deletes the customer with their conversations and memory; their orders stay. */
+    deleteCustomer: (id: string) => client.send("DELETE", customerPath(id), S.Deleted),
+    customerContext: (id: string) => client.get(`${customerPath(id)}/context`, S.CustomerContext),
+    customerOrders: (id: string) => client.get(`${customerPath(id)}/orders`, S.OrderList),
+    customerConversations: (id: string) =>
+      client.get(`${customerPath(id)}/conversations`, S.ConversationList),
+    customerFacts: (id: string) => client.get(`${customerPath(id)}/facts`, S.MemoryFactList),
+    addFact: (id: string, fact: NewFact) => client.send("POST", `${customerPath(id)}/facts`, S.MemoryFact, fact),
+    updateFact: (id: string, factId: string, patch: FactPatch) =>
+      client.send("PATCH", `${customerPath(id)}/facts/${enc(factId)}`, S.MemoryFact, patch),
+    deleteFact: (id: string, factId: string) =>
+      client.send("DELETE", `${customerPath(id)}/facts/${enc(factId)}`, S.Deleted),
+    /** Forgets every fact and summary about the customer (the profile stays). */
+    clearMemory: (id: string) => client.send("DELETE", `${customerPath(id)}/memory`, S.Deleted),
 
-    conversations: (filters: { customerId?: string; channel?: string } = {}) =>
-      client.get("/api/admin/conversations", S.ConversationList, filters),
-    conversation: (id: string) =>
-      client.get(`/api/admin/conversations/${encodeURIComponent(id)}`, S.ConversationDetail),
+    conversations: (filters: ConversationFilters = {}) =>
+      client.get(`${ADMIN}/conversations`, S.ConversationPage, filters),
+    conversation: (id: string) => client.get(`${ADMIN}/conversations/${enc(id)}`, S.ConversationDetail),
+    /** Staff answer from now on: the assistant stays silent until release or the timeout. */
+    takeOver: (id: string) =>
+      client.send("POST", `${ADMIN}/conversations/${enc(id)}/takeover`, S.TakeoverState),
+    release: (id: string) => client.send("POST", `${ADMIN}/conversations/${enc(id)}/release`, S.TakeoverState),
+    /** Writes to the customer in their channel (and takes the conversation over). */
+    sendStaffMessage: (id: string, text: string) =>
+      client.send("POST", `${ADMIN}/conversations/${enc(id)}/message`, S.Message, { text }),
 
-    traces: (filters: { status?: string; conversationId?: string } = {}) =>
-      client.get("/api/admin/traces", S.TraceList, filters),
+    traces: (filters: { status?: string; conversationId?: string; limit?: number; offset?: number } = {}) =>
+      client.get(`${ADMIN}/traces`, S.TraceList, filters),
+    traceCost: (by: "conversation" | "day", query: { from?: string; to?: string; limit?: number } = {}) =>
+      client.get(`${ADMIN}/traces/cost`, S.TraceCost, { by, ...query }),
 
     settings: () => client.get("/api/admin/settings", S.Settings),
     saveSettings: (settings: Record<string, unknown>) =>

@@ -54,9 +54,7 @@ export const PriceTier = z
   .loose()
   .transform((p) => ({
     ...p,
-    // Product cards may carry only the label ("20g"): the weight is read from it.
-    grams:
-      p.grams ?? (p.label && /^\d+(\.\d+)?\s*g$/i.test(p.label.trim()) ? Number.parseFloat(p.label) : null),
+    // Catalog rows and chat product cards both carry `grams` (null for variant goods).
     // Variant goods (size/colour) are ordered by the price row's id; weight tiers by quantity.
     variantId:
       p.variantId ?? (p.kind === "variant" || (!p.kind && (p.size || p.color)) ? (p.id ?? null) : null),
@@ -475,11 +473,54 @@ export const Customer = z
     tags: strings,
     notes: z.string().nullish(),
     isBlocked: z.boolean().nullish(),
+    blockedReason: z.string().nullish(),
+    followupOptOut: z.boolean().nullish(),
+    totalConversations: numeric.nullish(),
+    loyaltyPoints: numeric.nullish(),
     completenessScore: numeric.nullish(),
+    createdAt: dateString.nullish(),
   })
   .loose();
 export type Customer = z.output<typeof Customer>;
 export const CustomerList = listOf(Customer, "customers", "items");
+/** A page of customers: `{items, total}` (a bare list counts as one whole page). */
+export const CustomerPage = z
+  .union([
+    z.object({ items: z.array(Customer), total: numeric.optional() }).loose(),
+    z.array(Customer).transform((items) => ({ items, total: items.length })),
+  ])
+  .transform((v) => ({ items: v.items, total: v.total ?? v.items.length }));
+
+/** What the assistant sees about a customer (GET /api/admin/customers/{id}/context). */
+export const CustomerContext = z
+  .object({
+    paragraph: z.string().nullish(),
+    greeting: z.string().nullish(),
+    usualProduct: z.string().nullish(),
+    memorySummary: z.string().nullish(),
+    lastConversation: z
+      .object({ channel: z.string().nullish(), endedAt: z.string().nullish(), summary: z.string().nullish() })
+      .loose()
+      .nullish(),
+  })
+  .loose();
+export type CustomerContext = z.output<typeof CustomerContext>;
+
+export const Followup = z
+  .object({
+    id: z.string(),
+    intentKey: z.string().nullish(),
+    channel: z.string().nullish(),
+    status: z.string().nullish(),
+    dueAt: dateString.nullish(),
+    sentAt: dateString.nullish(),
+    createdAt: dateString.nullish(),
+  })
+  .loose();
+export type Followup = z.output<typeof Followup>;
+
+/** `{deleted: true}` and other small acknowledgements. */
+export const Deleted = z.object({ deleted: z.boolean().optional() }).loose().nullable();
 
 export const MemoryFact = z
   .object({
@@ -491,7 +532,9 @@ export const MemoryFact = z
     surprise: numeric.nullish(),
     confidence: numeric.nullish(),
     isActive: z.boolean().nullish(),
+    source: z.string().nullish(),
     createdAt: dateString.nullish(),
+    updatedAt: dateString.nullish(),
   })
   .loose();
 export type MemoryFact = z.output<typeof MemoryFact>;
@@ -503,8 +546,14 @@ export const Message = z
     role: z.string(),
     content: z.string(),
     createdAt: dateString.nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
   })
-  .loose();
+  .loose()
+  .transform((m) => ({
+    ...m,
+    /** Who wrote a staff message (the takeover API signs it). */
+    staffUsername: typeof m.metadata?.staffUsername === "string" ? m.metadata.staffUsername : null,
+  }));
 export type Message = z.output<typeof Message>;
 
 export const Conversation = z
@@ -518,12 +567,27 @@ export const Conversation = z
     messageCount: numeric.nullish(),
     summary: z.string().nullish(),
     resultedInOrder: z.boolean().nullish(),
+    endedAt: dateString.nullish(),
+    takeoverBy: z.string().nullish(),
+    takeoverUntil: dateString.nullish(),
     customerName: z.string().nullish(),
+    telegramUsername: z.string().nullish(),
     messages: z.array(Message).nullish(),
   })
   .loose();
 export type Conversation = z.output<typeof Conversation>;
 export const ConversationList = listOf(Conversation, "conversations", "items");
+export const ConversationPage = z
+  .union([
+    z.object({ items: z.array(Conversation), total: numeric.optional() }).loose(),
+    z.array(Conversation).transform((items) => ({ items, total: items.length })),
+  ])
+  .transform((v) => ({ items: v.items, total: v.total ?? v.items.length }));
+
+/** Staff are answering this conversation (the assistant stays silent) until `takeoverUntil`. */
+export function isTakenOver(c: Pick<Conversation, "takeoverUntil">, now = Date.now()): boolean {
+  return Boolean(c.takeoverUntil && new Date(c.takeoverUntil).getTime() > now);
+}
 export const ConversationDetail = z
   .union([
     z.object({ conversation: Conversation, messages: z.array(Message).optional() }).loose(),
@@ -548,6 +612,11 @@ export const CustomerDetail = z
         conversations: z.array(Conversation).optional(),
         memory: z.array(MemoryFact).optional(),
         facts: z.array(MemoryFact).optional(),
+        missingFields: z.array(z.string()).optional(),
+        memorySummary: z
+          .union([z.string(), z.object({ summaryText: z.string().nullish() }).loose()])
+          .nullish(),
+        followups: z.array(Followup).optional(),
       })
       .loose()
       .refine((v) => v.customer || v.profile),
@@ -562,46 +631,123 @@ export const CustomerDetail = z
         conversations?: Conversation[];
         memory?: MemoryFact[];
         facts?: MemoryFact[];
+        missingFields?: string[];
+        memorySummary?: string | { summaryText?: string | null } | null;
+        followups?: Followup[];
       };
+      const summary = w.memorySummary;
       return {
         customer: (w.customer ?? w.profile) as Customer,
         orders: w.orders ?? null,
         conversations: w.conversations ?? null,
         facts: w.memory ?? w.facts ?? null,
+        missingFields: w.missingFields ?? [],
+        memorySummary: typeof summary === "string" ? summary : (summary?.summaryText ?? null),
+        followups: w.followups ?? [],
       };
     }
-    return { customer: v as Customer, orders: null, conversations: null, facts: null };
+    return {
+      customer: v as Customer,
+      orders: null,
+      conversations: null,
+      facts: null,
+      missingFields: [] as string[],
+      memorySummary: null as string | null,
+      followups: [] as Followup[],
+    };
   });
+export type CustomerDetail = z.output<typeof CustomerDetail>;
 
+/** One model call (GET /api/admin/traces: `nodeName`, `modelName`; older names accepted). */
 export const Trace = z
   .object({
     id: z.string(),
+    traceId: z.string().nullish(),
+    nodeName: z.string().nullish(),
     node: z.string().nullish(),
+    stateName: z.string().nullish(),
+    modelName: z.string().nullish(),
     model: z.string().nullish(),
     status: z.string().nullish(),
     errorCategory: z.string().nullish(),
+    errorMessage: z.string().nullish(),
     latencyMs: numeric.nullish(),
     tokensIn: numeric.nullish(),
     tokensOut: numeric.nullish(),
     cost: money.nullish(),
     conversationId: z.string().nullish(),
+    userProfileId: z.string().nullish(),
     createdAt: dateString.nullish(),
   })
-  .loose();
+  .loose()
+  .transform((t) => ({ ...t, node: t.nodeName ?? t.node ?? null, model: t.modelName ?? t.model ?? null }));
 export type Trace = z.output<typeof Trace>;
+/** A page of traces: `{items, total}`; a bare list is one whole page. */
 export const TraceList = z
   .union([
-    z.array(Trace).transform((traces) => ({ traces, totalCost: null as string | null })),
+    z.array(Trace).transform((traces) => ({ traces, total: traces.length })),
     z
       .object({
-        traces: z.array(Trace).optional(),
         items: z.array(Trace).optional(),
-        totalCost: money.nullish(),
+        traces: z.array(Trace).optional(),
+        total: numeric.optional(),
       })
       .loose()
-      .transform((v) => ({ traces: v.traces ?? v.items ?? [], totalCost: v.totalCost ?? null })),
+      .transform((v) => {
+        const traces = v.items ?? v.traces ?? [];
+        return { traces, total: v.total ?? traces.length };
+      }),
   ])
   .transform((v) => v);
+
+/** GET /api/admin/traces/cost?by=conversation|day: `key` is a conversation id or a UTC day. */
+export const TraceCostRow = z
+  .object({
+    key: z.string(),
+    calls: numeric,
+    errors: numeric.optional(),
+    tokensIn: numeric.optional(),
+    tokensOut: numeric.optional(),
+    cost: money,
+    avgLatencyMs: numeric.optional(),
+  })
+  .loose()
+  .transform((r) => ({
+    ...r,
+    errors: r.errors ?? 0,
+    tokensIn: r.tokensIn ?? 0,
+    tokensOut: r.tokensOut ?? 0,
+    avgLatencyMs: r.avgLatencyMs ?? 0,
+  }));
+export type TraceCostRow = z.output<typeof TraceCostRow>;
+export const TraceCost = z
+  .union([
+    z.object({ by: z.string().optional(), rows: z.array(TraceCostRow) }).loose(),
+    z.array(TraceCostRow).transform((rows) => ({ rows })),
+  ])
+  .transform((v) => v.rows);
+
+/** The conversation after takeover/release: who holds it and until when. */
+export const TakeoverState = z
+  .object({ id: z.string(), takeoverBy: z.string().nullish(), takeoverUntil: dateString.nullish() })
+  .loose();
+
+/** CRM webhook deliveries of an order (GET /api/admin/orders/{id}/webhooks). */
+export const WebhookDelivery = z
+  .object({
+    id: z.string(),
+    event: z.string().nullish(),
+    url: z.string().nullish(),
+    status: z.string().nullish(),
+    attempts: numeric.nullish(),
+    lastStatusCode: numeric.nullish(),
+    errorMessage: z.string().nullish(),
+    createdAt: dateString.nullish(),
+    deliveredAt: dateString.nullish(),
+  })
+  .loose();
+export type WebhookDelivery = z.output<typeof WebhookDelivery>;
+export const WebhookDeliveryList = listOf(WebhookDelivery, "items", "deliveries");
 
 export const Settings = z
   .union([

@@ -99,3 +99,12 @@ export function agentModelsFor(config: Config): AgentModels {
   }
   return m;
 }
+
+/**
+ * The configured language model for background work (memory extraction, summaries), or
+ * undefined when the assistant is the offline one: those jobs then use their rules.
+ */
+export function backgroundModelFor(config: Config): LanguageModelV3 | undefined {
+  const { primary } = agentModelsFor(config);
+  return primary.provider === "offline" ? undefined : primary.model;
+}

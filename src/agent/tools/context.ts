@@ -7,6 +7,7 @@ import type { Deps } from "../../deps.js";
 import type { CatalogItem } from "../../services/catalog/types.js";
 import type { Channel } from "../../services/conversations.js";
 import type { Order } from "../../services/orders/create.js";
+import type { TrackEventInput } from "../../services/events.js";
 import type { Profile } from "../../services/profiles.js";
 import type { Language, ShopSettings } from "../../services/settings.js";
 import type { AgentState } from "../state.js";
@@ -21,6 +22,8 @@ export interface TurnEffects {
   blocked: Array<{ tool: string; reason: string }>;
   /** Whether a tool read or changed customer-specific data (such answers are never cached). */
   personal: boolean;
+  /** Events the tools caused (order_attempt); written with the reply in the turn's last statement. */
+  events: TrackEventInput[];
 }
 
 export interface ToolContext {
@@ -40,5 +43,19 @@ export interface ToolContext {
 }
 
 export function newEffects(): TurnEffects {
-  return { notifications: [], productIds: [], blocked: [], personal: false };
+  return { notifications: [], productIds: [], blocked: [], personal: false, events: [] };
+}
+
+/** Queues an `order_attempt` event for this turn (saved with the reply, timed now). */
+export function recordOrderAttempt(ctx: ToolContext, eventData: Record<string, unknown>): TrackEventInput {
+  const event: TrackEventInput = {
+    eventType: "order_attempt",
+    userProfileId: ctx.profile.id,
+    conversationId: ctx.conversationId,
+    channel: ctx.channel,
+    eventData,
+    at: ctx.deps.clock.now(),
+  };
+  ctx.effects.events.push(event);
+  return event;
 }

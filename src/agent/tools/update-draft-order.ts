@@ -11,7 +11,7 @@ import { cleanAddress, parsePayment, parsePhone, parseQuantity } from "../fields
 import { normalizeText } from "../lexicon.js";
 import { resolveProduct } from "../search.js";
 import { type AgentState, type DraftItem, missingFields, selectProducts } from "../state.js";
-import type { ToolContext } from "./context.js";
+import { recordOrderAttempt, type ToolContext } from "./context.js";
 
 export const updateDraftOrderInput = z.object({
   product: z.string().max(500).optional().describe("Product name (typos fine) or id to add or change"),
@@ -132,6 +132,11 @@ export async function updateDraft(ctx: ToolContext, input: UpdateDraftInput) {
   if (ch.changed) {
     state.draft.version += 1;
     state.confirmation = undefined;
+  }
+  // The customer started an order: one `order_attempt` per draft (the funnel's order-attempt step).
+  if (state.draft.items.length > 0 && !state.draft.attemptRecorded) {
+    state.draft.attemptRecorded = true;
+    void ({ stage: "start", products: state.draft.items.map((i) => i.name) });
   }
   const priced = state.draft.items.filter((i) => i.quantity);
   const q = priced.length

@@ -1,7 +1,8 @@
 /**
  * /api/admin/customers (staff): customers with their memory. List and search, one customer,
  * edit (tags, notes, block, opt-out, preferences), delete (their memory goes with them), the
- * memory facts (see, add, correct, delete, forget all) and what the assistant sees (context).
+ * memory facts (see, add, correct, delete, forget all), their orders and what the assistant sees
+ * (context).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { newRouter } from "../../app.js";
@@ -10,6 +11,7 @@ import { AppError } from "../../errors.js";
 import { listConversationsForProfile } from "../../services/conversations.js";
 import { getFullContext } from "../../services/customer-context.js";
 import * as customers from "../../services/customers.js";
+import { listCustomerOrders } from "../../services/orders/read.js";
 import { type StaffVariables, staffSecurity } from "../middleware/staff.js";
 import { ErrorSchema, jsonContent } from "../schemas.js";
 
@@ -115,6 +117,14 @@ export function customerAdminRoutes(deps: Deps) {
       ...errs,
     },
   });
+  const orders = createRoute({
+    ...route("get", "/{id}/orders", "The customer's latest 50 orders, newest first"),
+    request: { params: idParam },
+    responses: {
+      200: jsonContent(z.object({ items: z.array(Loose("CustomerOrder")) }), "Orders"),
+      ...errs,
+    },
+  });
   const facts = createRoute({
     ...route("get", "/{id}/facts", "Memory facts (inactive ones too, after the active ones)"),
     request: { params: idParam },
@@ -177,6 +187,11 @@ export function customerAdminRoutes(deps: Deps) {
     .openapi(convs, async (c) => {
       const { id } = c.req.valid("param");
       return c.json({ items: await listConversationsForProfile(deps, id) }, 200);
+    })
+    .openapi(orders, async (c) => {
+      const { id } = c.req.valid("param");
+      await customers.getCustomer(deps, id);
+      return c.json({ items: await listCustomerOrders(deps, id) }, 200);
     })
     .openapi(facts, async (c) => {
       const { id } = c.req.valid("param");

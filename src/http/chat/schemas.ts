@@ -46,7 +46,20 @@ export const ProductCardSchema = z
     unit: z.enum(["g", "pcs"]),
     minQuantity: z.string(),
     currency: z.string(),
-    prices: z.array(z.object({ label: z.string(), price: z.string() })),
+    prices: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(["weight", "variant"]),
+        label: z.string(),
+        price: z.string(),
+        grams: z.string().nullable().openapi({ description: 'Pack weight of a weight tier, e.g. "20"' }),
+        variantId: z
+          .string()
+          .optional()
+          .openapi({ description: "Variant goods: the order line's variantId" }),
+        stock: z.number().nullable().optional(),
+      }),
+    ),
   })
   .openapi("ProductCard");
 

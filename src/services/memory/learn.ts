@@ -77,6 +77,9 @@ export async function learnFromText(
   return { candidates: candidates.length, results };
 }
 
+/** The job the assistant's turn queues for each customer message ({messageId}). */
+export const MEMORY_EXTRACT_JOB = "memory-extract";
+
 /** The "memory-extract" job: learns from a stored customer message (other roles are ignored). */
 export async function learnFromMessage(deps: LearnDeps, messageId: string): Promise<LearnResult> {
   const [m] = await deps.db.select().from(messages).where(eq(messages.id, messageId));

@@ -422,6 +422,7 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
             Cancelled: {o.cancellationReason}
           </p>
         ) : null}
+        <WebhookDeliveries orderId={o.id} />
       </div>
 
       <ConfirmDialog
@@ -446,6 +447,39 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
         {move.isError ? <p className="mt-2 text-sm text-rose-700">{errorMessage(move.error)}</p> : null}
       </ConfirmDialog>
     </Card>
+  );
+}
+
+/** The order's CRM webhook deliveries; nothing shows when no CRM webhook is configured. */
+function WebhookDeliveries({ orderId }: { orderId: string }) {
+  const deliveries = useQuery({
+    queryKey: ["order-webhooks", orderId],
+    queryFn: () => api.orderWebhooks(orderId),
+    refetchInterval: 30_000,
+  });
+  if (deliveries.isError)
+    return <p className="text-xs text-muted">CRM deliveries: {errorMessage(deliveries.error)}</p>;
+  if (!deliveries.data || deliveries.data.length === 0) return null;
+  return (
+    <div>
+      <h3 className="text-xs font-medium tracking-wide text-muted uppercase">CRM deliveries</h3>
+      <ul className="mt-2 space-y-1.5" data-testid="order-webhooks">
+        {deliveries.data.map((d) => (
+          <li key={d.id} className="text-sm">
+            <Badge tone={d.status === "delivered" ? "up" : d.status === "pending" ? undefined : "down"}>
+              {d.status ?? "pending"}
+            </Badge>{" "}
+            <span className="text-stone-700">{d.event}</span>{" "}
+            <span className="text-xs text-muted">
+              {formatDateTime(d.deliveredAt ?? d.createdAt)} · {d.attempts ?? 0} attempt
+              {d.attempts === 1 ? "" : "s"}
+              {d.lastStatusCode ? ` · HTTP ${d.lastStatusCode}` : ""}
+            </span>
+            {d.errorMessage ? <p className="text-xs text-rose-700">{d.errorMessage}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

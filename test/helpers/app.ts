@@ -7,7 +7,7 @@ import { createCache } from "../../src/cache/index.js";
 import { type Clock, systemClock } from "../../src/clock.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import type { Deps } from "../../src/deps.js";
-import { createLogger } from "../../src/logger.js";
+import { createLogger, type Logger } from "../../src/logger.js";
 import { ensureOwner } from "../../src/services/staff-auth.js";
 import { createTestDb } from "./db.js";
 
@@ -31,11 +31,13 @@ export const staffAuth = { authorization: "Bearer test-admin-token-0123456789" }
 export interface TestDepsOptions {
   env?: Record<string, string | undefined>;
   clock?: Clock;
+  /** A logger to inspect (default: silent). */
+  logger?: Logger;
 }
 
 export async function createTestDeps(opts: TestDepsOptions = {}): Promise<Deps & { close(): Promise<void> }> {
   const config = testConfig(opts.env);
-  const logger = createLogger("silent");
+  const logger = opts.logger ?? createLogger("silent");
   const database = await createTestDb();
   // A generated one-time password (when a test unsets ADMIN_PASSWORD) is not printed.
   await ensureOwner(database.db, config, () => {});

@@ -1,6 +1,6 @@
 /** Small building blocks of the dashboard: cards, buttons, badges, states and a confirm dialog. */
 import type { UseQueryResult } from "@tanstack/react-query";
-import { type ButtonHTMLAttributes, type ReactNode, useEffect, useRef } from "react";
+import { type ButtonHTMLAttributes, type ReactNode, useEffect, useId, useRef } from "react";
 import { errorMessage } from "../shared/api.js";
 
 export function PageHeader({
@@ -182,6 +182,8 @@ export function ConfirmDialog({
   children?: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs can live on one page: each needs its own title id.
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -195,7 +197,7 @@ export function ConfirmDialog({
         e.preventDefault();
         onCancel();
       }}
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-white p-0 text-ink shadow-2xl backdrop:bg-stone-900/40"
     >
       <form
@@ -206,7 +208,7 @@ export function ConfirmDialog({
         }}
         className="p-6"
       >
-        <h2 id="confirm-title" className="text-lg font-semibold">
+        <h2 id={titleId} className="text-lg font-semibold">
           {title}
         </h2>
         {body ? <div className="mt-2 text-sm text-muted">{body}</div> : null}

@@ -174,6 +174,9 @@ export function customerApi(client: ApiClient) {
     myOrders: () => client.get("/api/orders", S.OrderList),
     order: (orderId: string) => client.get("/api/orders", S.OrderEnvelope, { orderId }),
     createOrder: (order: NewOrder) => client.send("POST", "/api/orders", S.OrderEnvelope, order),
+    /** The customer's conversation (after a time): how staff replies reach the web widget. */
+    messages: (conversationId: string, after?: string | null) =>
+      client.get("/api/agent/messages", S.ConversationMessages, { conversationId, after }),
     /** Analytics events the browser observes itself (voice input). Needs POST /api/events. */
     trackEvent: (
       type: "voice_input" | "product_click" | "product_view",
@@ -241,14 +244,14 @@ const ADMIN = "/api/admin";
 const enc = encodeURIComponent;
 const customerPath = (id: string) => `${ADMIN}/customers/${enc(id)}`;
 
-export interface CustomerFilters {
+export type CustomerFilters = {
   q?: string;
   tag?: string;
   blocked?: boolean;
   sort?: "lastVisit" | "totalSpent" | "totalOrders" | "completeness" | "createdAt";
   limit?: number;
   offset?: number;
-}
+};
 
 /** PATCH /api/admin/customers/{id}: only the fields sent change. */
 export interface CustomerPatch {
@@ -279,13 +282,13 @@ export interface FactPatch {
   isActive?: boolean;
 }
 
-export interface ConversationFilters {
+export type ConversationFilters = {
   profileId?: string;
   channel?: "web" | "telegram";
   status?: "open" | "ended";
   limit?: number;
   offset?: number;
-}
+};
 
 export function staffApi(client: ApiClient) {
   return {
@@ -322,7 +325,8 @@ export function staffApi(client: ApiClient) {
         blocked: filters.blocked === undefined ? undefined : String(filters.blocked),
       }),
     customer: (id: string) => client.get(customerPath(id), S.CustomerDetail),
-    updateCustomer: (id: string, patch: CustomerPatch) => client.send("PATCH", customerPath(id), S.Customer, patch),
+    updateCustomer: (id: string, patch: CustomerPatch) =>
+      client.send("PATCH", customerPath(id), S.Customer, patch),
     /** Deletes the customer with their conversations and memory; their orders stay. */
     deleteCustomer: (id: string) => client.send("DELETE", customerPath(id), S.Deleted),
     customerContext: (id: string) => client.get(`${customerPath(id)}/context`, S.CustomerContext),
@@ -330,7 +334,8 @@ export function staffApi(client: ApiClient) {
     customerConversations: (id: string) =>
       client.get(`${customerPath(id)}/conversations`, S.ConversationList),
     customerFacts: (id: string) => client.get(`${customerPath(id)}/facts`, S.MemoryFactList),
-    addFact: (id: string, fact: NewFact) => client.send("POST", `${customerPath(id)}/facts`, S.MemoryFact, fact),
+    addFact: (id: string, fact: NewFact) =>
+      client.send("POST", `${customerPath(id)}/facts`, S.MemoryFact, fact),
     updateFact: (id: string, factId: string, patch: FactPatch) =>
       client.send("PATCH", `${customerPath(id)}/facts/${enc(factId)}`, S.MemoryFact, patch),
     deleteFact: (id: string, factId: string) =>
@@ -344,7 +349,8 @@ export function staffApi(client: ApiClient) {
     /** Staff answer from now on: the assistant stays silent until release or the timeout. */
     takeOver: (id: string) =>
       client.send("POST", `${ADMIN}/conversations/${enc(id)}/takeover`, S.TakeoverState),
-    release: (id: string) => client.send("POST", `${ADMIN}/conversations/${enc(id)}/release`, S.TakeoverState),
+    release: (id: string) =>
+      client.send("POST", `${ADMIN}/conversations/${enc(id)}/release`, S.TakeoverState),
     /** Writes to the customer in their channel (and takes the conversation over). */
     sendStaffMessage: (id: string, text: string) =>
       client.send("POST", `${ADMIN}/conversations/${enc(id)}/message`, S.Message, { text }),

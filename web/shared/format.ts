@@ -27,3 +27,15 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
 export function formatPercent(percent: number, digits = 1): string {
   return `${Number.isFinite(percent) ? percent.toFixed(digits) : "0"}%`;
 }
+
+/** Model cost in USD (an exact decimal string): to the cent, or to 6 places when tiny. */
+export function formatUsd(v: number | string | null | undefined): string {
+  const n = Number(v ?? 0);
+  if (!Number.isFinite(n) || n === 0) return "$0.00";
+  return `$${n.toFixed(n < 0.01 ? 6 : n < 1 ? 4 : 2)}`;
+}
+
+/** "1 visit", "3 visits". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

@@ -108,6 +108,8 @@ export const ChatFinal = z
     userId: z.string().nullish(),
     notificationSent: z.boolean().nullish(),
     orderNumber: z.string().nullish(),
+    /** Staff have taken the conversation over: the assistant said nothing. */
+    silent: z.boolean().nullish(),
     timing: z.object({ total: numeric.optional(), processing: numeric.optional() }).loose().nullish(),
   })
   .loose();
@@ -510,6 +512,7 @@ export const Followup = z
   .object({
     id: z.string(),
     intentKey: z.string().nullish(),
+    conversationId: z.string().nullish(),
     channel: z.string().nullish(),
     status: z.string().nullish(),
     dueAt: dateString.nullish(),
@@ -795,3 +798,13 @@ export const CacheActionResult = z
   })
   .loose()
   .transform((r) => ({ ...r, cleared: r.cleared ?? r.deleted }));
+
+/** GET /api/agent/messages: the customer's own conversation (the widget polls it for staff replies). */
+export const ConversationMessages = z
+  .object({
+    conversationId: z.string(),
+    takenOver: z.boolean().nullish(),
+    messages: z.array(Message),
+  })
+  .loose();
+export type ConversationMessages = z.output<typeof ConversationMessages>;

@@ -6,6 +6,8 @@ import { ProductCard } from "./ProductCard.js";
 import { RichText } from "./RichText.js";
 import { useSpeech } from "./speech.js";
 
+const STAFF_POLL_MS = 5_000;
+
 export function ChatView({ inputRef }: { inputRef: React.RefObject<HTMLTextAreaElement | null> }) {
   const t = useStrings();
   const { api, useStore } = useWidget();
@@ -13,6 +15,8 @@ export function ChatView({ inputRef }: { inputRef: React.RefObject<HTMLTextAreaE
   const busy = useStore((s) => s.busy);
   const language = useStore((s) => s.language);
   const send = useStore((s) => s.send);
+  const pollStaff = useStore((s) => s.pollStaff);
+  const conversationId = useStore((s) => s.conversationId);
   const [draft, setDraft] = useState("");
   const listRef = useRef<HTMLDivElement>(null);
   const speechLang = LANGUAGES.find((l) => l.code === language)?.speech ?? "en-US";
@@ -20,6 +24,16 @@ export function ChatView({ inputRef }: { inputRef: React.RefObject<HTMLTextAreaE
     void api.trackEvent("voice_input", { language, length: text.length });
     void send(api, text);
   });
+
+  // While the chat is open, staff replies (a takeover from the dashboard) arrive by polling.
+  useEffect(() => {
+    if (!conversationId) return;
+    void pollStaff(api);
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") void pollStaff(api);
+    }, STAFF_POLL_MS);
+    return () => clearInterval(timer);
+  }, [api, conversationId, pollStaff]);
 
   const lastContent = messages.at(-1)?.content;
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the newest message grows
@@ -65,6 +79,11 @@ export function ChatView({ inputRef }: { inputRef: React.RefObject<HTMLTextAreaE
         ) : null}
         {messages.map((m) => (
           <div key={m.id} className="space-y-2" data-role={m.role}>
+            {m.role === "staff" ? (
+              <p className="px-1 text-[11px] text-amber-800" aria-hidden="true">
+                {t.staff}
+              </p>
+            ) : null}
             <Bubble from={m.role} error={m.error} busy={m.pending}>
               {m.pending && !m.content ? (
                 <span className="inline-flex items-center gap-1 py-1">
@@ -140,7 +159,7 @@ function Bubble({
   busy,
   children,
 }: {
-  from: "user" | "assistant";
+  from: "user" | "assistant" | "staff";
   error?: boolean;
   busy?: boolean;
   children: React.ReactNode;
@@ -155,10 +174,12 @@ function Bubble({
             ? "rounded-br-md bg-accent-700 text-white"
             : error
               ? "rounded-bl-md bg-rose-50 text-rose-800 ring-1 ring-rose-200"
-              : "rounded-bl-md bg-white text-ink ring-1 ring-line"
+              : from === "staff"
+                ? "rounded-bl-md bg-amber-50 text-amber-950 ring-1 ring-amber-200"
+                : "rounded-bl-md bg-white text-ink ring-1 ring-line"
         }`}
       >
-        <span className="sr-only">{mine ? "You: " : "Assistant: "}</span>
+        <span className="sr-only">{mine ? "You: " : from === "staff" ? "Shop staff: " : "Assistant: "}</span>
         {children}
       </div>
     </div>

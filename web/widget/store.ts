@@ -10,7 +10,8 @@ import type { Order, PriceTier, Product } from "../shared/schemas.js";
 
 export interface ChatMessage {
   id: string;
-  role: "user" | "assistant";
+  /** "staff": a person from the shop wrote during a takeover (fetched by polling). */
+  role: "user" | "assistant" | "staff";
   content: string;
   cards?: Product[];
   /** The assistant is still streaming this message. */
@@ -51,6 +52,8 @@ interface WidgetState {
   language: Language;
   conversationId: string | null;
   messages: ChatMessage[];
+  /** createdAt of the newest server message seen by the staff-reply poll. */
+  syncedAt: string | null;
   cart: CartLine[];
   contact: ContactDraft;
   orderIds: string[];
@@ -66,6 +69,8 @@ interface WidgetState {
   orderPlaced(order: Order): void;
   newConversation(): void;
   send(api: CustomerApi, text: string): Promise<void>;
+  /** Fetches what staff wrote since the last poll and appends it to the chat. */
+  pollStaff(api: CustomerApi): Promise<void>;
 }
 
 const MAX_MESSAGES = 60;
@@ -80,6 +85,7 @@ export function createWidgetStore(storageKey: string, initialLanguage: Language)
         language: initialLanguage,
         conversationId: null,
         messages: [],
+        syncedAt: null,
         cart: [],
         contact: { name: "", phone: "", address: "", notes: "", payment: "cash" },
         orderIds: [],
@@ -130,7 +136,7 @@ export function createWidgetStore(storageKey: string, initialLanguage: Language)
             orderIds: [order.id, ...s.orderIds.filter((id) => id !== order.id)],
           }));
         },
-        newConversation: () => set({ messages: [], conversationId: null, view: "chat" }),
+        newConversation: () => set({ messages: [], conversationId: null, syncedAt: null, view: "chat" }),
         async send(api, raw) {
           const text = raw.trim();
           if (!text || get().busy) return;
@@ -153,17 +159,40 @@ export function createWidgetStore(storageKey: string, initialLanguage: Language)
             const final = await api.chat({ message: text, language, conversationId }, (delta) =>
               patchReply((m) => ({ content: m.content + delta })),
             );
-            patchReply((m) => ({
-              content: m.content || final.content || "",
-              cards: final.productCards.length > 0 ? final.productCards : undefined,
-              pending: false,
-            }));
-            if (final.conversationId) set({ conversationId: final.conversationId });
+            if (final.silent && !get().messages.find((m) => m.id === reply.id)?.content && !final.content) {
+              // Staff hold the conversation: no assistant bubble; their reply arrives by polling.
+              set((s) => ({ messages: s.messages.filter((m) => m.id !== reply.id) }));
+            } else {
+              patchReply((m) => ({
+                content: m.content || final.content || "",
+                cards: final.productCards.length > 0 ? final.productCards : undefined,
+                pending: false,
+              }));
+            }
+            if (final.conversationId && final.conversationId !== conversationId)
+              set({ conversationId: final.conversationId, syncedAt: null });
           } catch (err) {
             patchReply({ content: errorMessage(err), pending: false, error: true });
           } finally {
             set({ busy: false });
           }
+        },
+        async pollStaff(api) {
+          const { conversationId, syncedAt } = get();
+          if (!conversationId) return;
+          const res = await api.messages(conversationId, syncedAt).catch(() => null);
+          if (!res || get().conversationId !== conversationId) return;
+          const newest = res.messages.at(-1)?.createdAt;
+          set((s) => {
+            const known = new Set(s.messages.map((m) => m.id));
+            const staff = res.messages
+              .filter((m) => m.role === "staff" && m.id && !known.has(m.id))
+              .map((m): ChatMessage => ({ id: m.id as string, role: "staff", content: m.content }));
+            return {
+              syncedAt: newest ?? s.syncedAt,
+              messages: staff.length > 0 ? [...s.messages, ...staff].slice(-MAX_MESSAGES) : s.messages,
+            };
+          });
         },
       }),
       {
@@ -175,6 +204,7 @@ export function createWidgetStore(storageKey: string, initialLanguage: Language)
           view: s.view === "checkout" ? "cart" : s.view,
           language: s.language,
           conversationId: s.conversationId,
+          syncedAt: s.syncedAt,
           // A reply still streaming when the page went away is dropped, not kept half-written.
           messages: s.messages.filter((m) => !m.pending),
           cart: s.cart,

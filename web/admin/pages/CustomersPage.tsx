@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { type CustomerPatch, errorMessage, FACT_TYPES, type FactType } from "../../shared/api.js";
-import { formatDateTime, formatMoney, formatRelative } from "../../shared/format.js";
+import { formatDateTime, formatMoney, formatRelative, plural } from "../../shared/format.js";
 import type { Customer, MemoryFact } from "../../shared/schemas.js";
 import { api } from "../context.js";
 import { linkProps, navigate } from "../router.js";
@@ -67,17 +67,20 @@ function CustomerList() {
             <label htmlFor="customer-search" className="sr-only">
               Search customers
             </label>
-            <input
-              id="customer-search"
-              type="search"
-              placeholder="Search name, phone, @username, notes"
-              value={q}
-              onChange={(e) => {
-                setQ(e.target.value);
-                setOffset(0);
-              }}
-              className={`${inputClass} w-64`}
-            />
+            {/* inputClass is w-full: the wrapper sets the width. */}
+            <div className="w-72 max-w-full">
+              <input
+                id="customer-search"
+                type="search"
+                placeholder="Name, phone, @username, notes"
+                value={q}
+                onChange={(e) => {
+                  setQ(e.target.value);
+                  setOffset(0);
+                }}
+                className={inputClass}
+              />
+            </div>
             <label htmlFor="customer-blocked" className="sr-only">
               Show
             </label>
@@ -227,14 +230,11 @@ function CustomerDetail({ id }: { id: string }) {
             <>
               <PageHeader
                 title={name}
-                description={`First seen ${formatDateTime(c.firstVisit)} · ${c.totalVisits ?? 0} visits · ${c.totalMessages ?? 0} messages`}
+                description={`First seen ${formatDateTime(c.firstVisit)} · ${plural(c.totalVisits ?? 0, "visit")} · ${plural(c.totalMessages ?? 0, "message")}`}
                 actions={
                   <>
                     {c.isBlocked ? (
-                      <Button
-                        onClick={() => update.mutate({ isBlocked: false })}
-                        disabled={update.isPending}
-                      >
+                      <Button onClick={() => update.mutate({ isBlocked: false })} disabled={update.isPending}>
                         Unblock
                       </Button>
                     ) : (
@@ -257,8 +257,8 @@ function CustomerDetail({ id }: { id: string }) {
                   className="mb-4 rounded-xl bg-rose-50 px-4 py-3 text-sm text-rose-800 ring-1 ring-rose-200"
                   data-testid="blocked-banner"
                 >
-                  Blocked{c.blockedReason ? `: ${c.blockedReason}` : ""}. The assistant politely declines
-                  to serve them or take orders, and no follow-ups are sent.
+                  Blocked{c.blockedReason ? `: ${c.blockedReason}` : ""}. The assistant politely declines to
+                  serve them or take orders, and no follow-ups are sent.
                 </p>
               ) : null}
               {update.isError && !blockOpen ? (
@@ -335,13 +335,27 @@ function CustomerDetail({ id }: { id: string }) {
                     <Card title="Follow-ups" className="overflow-hidden [&>div]:p-0">
                       <ul className="divide-y divide-line">
                         {d.followups.map((f) => (
-                          <li key={f.id} className="flex items-center justify-between gap-3 px-5 py-3 text-sm">
-                            <span className="truncate">{humanize(f.intentKey?.split(":")[0] ?? "follow-up")}</span>
+                          <li
+                            key={f.id}
+                            className="flex items-center justify-between gap-3 px-5 py-3 text-sm"
+                          >
+                            {f.conversationId ? (
+                              <a
+                                {...linkProps(`conversations/${f.conversationId}`)}
+                                className="truncate hover:text-accent-700"
+                              >
+                                Check-in after a conversation
+                              </a>
+                            ) : (
+                              <span className="truncate">Check-in</span>
+                            )}
                             <span className="shrink-0 text-xs text-muted">
                               {f.channel} · {f.status === "sent" ? "sent" : "due"}{" "}
                               {formatDateTime(f.sentAt ?? f.dueAt)}
                             </span>
-                            <Badge tone={f.status === "sent" ? "up" : undefined}>{f.status ?? "scheduled"}</Badge>
+                            <Badge tone={f.status === "sent" ? "up" : undefined}>
+                              {f.status ?? "scheduled"}
+                            </Badge>
                           </li>
                         ))}
                       </ul>
@@ -453,7 +467,7 @@ function TagsAndNotes({ customer }: { customer: Customer }) {
         </div>
         <div className="flex items-center gap-3">
           <Button type="submit" size="sm" variant="primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
+            {save.isPending ? "Saving…" : "Save tags and notes"}
           </Button>
           {saved && !save.isPending ? (
             <span role="status" className="text-xs text-accent-700">
@@ -503,15 +517,14 @@ function CustomerOrders({ customerId }: { customerId: string }) {
   });
   return (
     <Card title="Orders" className="overflow-hidden [&>div]:p-0">
-      <QueryState
-        query={orders}
-        isEmpty={(d) => d.length === 0}
-        empty={<EmptyState title="No orders yet" />}
-      >
+      <QueryState query={orders} isEmpty={(d) => d.length === 0} empty={<EmptyState title="No orders yet" />}>
         {(list) => (
           <ul className="divide-y divide-line" data-testid="customer-orders">
             {list.map((o) => (
-              <li key={o.id} className="grid grid-cols-[1fr_auto_auto] items-center gap-4 px-5 py-3 text-sm sm:grid-cols-[8rem_1fr_auto_auto]">
+              <li
+                key={o.id}
+                className="grid grid-cols-[1fr_auto_auto] items-center gap-4 px-5 py-3 text-sm sm:grid-cols-[8rem_1fr_auto_auto]"
+              >
                 <a {...linkProps(`orders/${o.id}`)} className="font-mono font-semibold hover:text-accent-700">
                   {o.orderNumber}
                 </a>
@@ -548,8 +561,10 @@ function CustomerConversations({ customerId }: { customerId: string }) {
                   className="flex items-center justify-between gap-3 px-5 py-3 text-sm hover:bg-stone-50"
                 >
                   <span className="truncate">
-                    {cv.summary ?? `${cv.messageCount ?? 0} messages`}
-                    {cv.resultedInOrder ? <span className="ml-2 text-xs text-accent-700">ordered</span> : null}
+                    {cv.summary ?? plural(cv.messageCount ?? 0, "message")}
+                    {cv.resultedInOrder ? (
+                      <span className="ml-2 text-xs text-accent-700">ordered</span>
+                    ) : null}
                   </span>
                   <span className="shrink-0 text-xs text-muted">
                     {cv.channel} · {cv.endedAt ? "ended" : "open"} ·{" "}
@@ -691,11 +706,7 @@ function MemoryFacts({
               </option>
             ))}
           </select>
-          <Button
-            type="submit"
-            variant="primary"
-            disabled={add.isPending || draft.content.trim().length < 2}
-          >
+          <Button type="submit" variant="primary" disabled={add.isPending || draft.content.trim().length < 2}>
             Save fact
           </Button>
         </form>

@@ -86,7 +86,7 @@ export function OrdersPage({ selectedId }: { selectedId?: string }) {
           </button>
         ))}
       </fieldset>
-      <div className={`grid gap-6 ${selectedId ? "xl:grid-cols-[1fr_26rem]" : ""}`}>
+      <div className={`grid gap-6 ${selectedId ? "xl:grid-cols-[minmax(0,1fr)_26rem]" : ""}`}>
         <Card className="overflow-hidden [&>div]:p-0">
           <QueryState
             query={orders}
@@ -105,10 +105,11 @@ export function OrdersPage({ selectedId }: { selectedId?: string }) {
                     <tr>
                       <th className={th}>Order</th>
                       <th className={th}>Customer</th>
-                      <th className={th}>Items</th>
+                      {/* With the detail open beside it, the list keeps what fits at a glance. */}
+                      <th className={`${th} ${selectedId ? "xl:hidden" : ""}`}>Items</th>
                       <th className={`${th} text-right`}>Total</th>
                       <th className={th}>Status</th>
-                      <th className={th}>Placed</th>
+                      <th className={`${th} ${selectedId ? "xl:hidden" : ""}`}>Placed</th>
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-line">
@@ -128,9 +129,11 @@ export function OrdersPage({ selectedId }: { selectedId?: string }) {
                         </td>
                         <td className={td}>
                           <p>{o.contactInfo?.name ?? "—"}</p>
-                          <p className="text-xs text-muted">{o.contactInfo?.phone}</p>
+                          <p className="text-xs whitespace-nowrap text-muted">{o.contactInfo?.phone}</p>
                         </td>
-                        <td className={`${td} max-w-56 truncate text-stone-600`}>
+                        <td
+                          className={`${td} max-w-56 truncate text-stone-600 ${selectedId ? "xl:hidden" : ""}`}
+                        >
                           {o.items
                             .map(
                               (i) =>
@@ -144,7 +147,11 @@ export function OrdersPage({ selectedId }: { selectedId?: string }) {
                         <td className={td}>
                           <Badge tone={o.status}>{o.status}</Badge>
                         </td>
-                        <td className={`${td} text-stone-500`}>{formatRelative(o.createdAt)}</td>
+                        <td
+                          className={`${td} whitespace-nowrap text-stone-500 ${selectedId ? "xl:hidden" : ""}`}
+                        >
+                          {formatRelative(o.createdAt)}
+                        </td>
                       </tr>
                     ))}
                   </tbody>

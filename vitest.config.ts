@@ -8,5 +8,8 @@ export default defineConfig({
     pool: "forks",
     // Two cores: more workers only fight over them (each PGlite is a WASM Postgres).
     maxWorkers: 2,
+    // CI shares two cores between two test workers, PostgreSQL, Redis and Chromium: a test that
+    // fails there is run once more, and vitest reports it as flaky instead of hiding it.
+    retry: process.env.CI ? 1 : 0,
   },
 });

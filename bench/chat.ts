@@ -4,9 +4,14 @@
  * PostgreSQL + Redis, 50 concurrent conversations, next to a bare HTTP endpoint served by the
  * same stack in the same run. The load generator runs in a worker thread (its own event loop).
  * Uses DATABASE_URL / REDIS_URL, else the machine's 127.0.0.1 servers. BENCH_SECONDS (default
- * 10) and BENCH_CONCURRENCY (default 50) tune it.
+ * 10) and BENCH_CONCURRENCY (default 50) tune it; BENCH_PROFILE=<file> writes a CPU profile of
+ * the measured chat run; BENCH_INSTANCES=2 serves the conversations from two server processes.
  */
-import type { AddressInfo } from "node:net";
+
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import { type AddressInfo, Socket } from "node:net";
 import { Worker } from "node:worker_threads";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -26,6 +31,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PG = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const INSTANCES = Math.max(1, Number(process.env.BENCH_INSTANCES ?? 1));
 
 /** One customer's cycle: recommendation, price, a general question, an order from start to "yes". */
 const SCRIPT = [
@@ -43,9 +49,10 @@ const SCRIPT = [
 const LOAD = `
 const { parentPort, workerData } = require("node:worker_threads");
 const http = require("node:http");
-const { port, path, concurrency, seconds, script, chat } = workerData;
+const { ports, path, concurrency, seconds, script, chat } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-function request(body, cookie) {
+let firstError;
+function request(port, body, cookie) {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
     const req = http.request({ host: "127.0.0.1", port, path, method: "POST", agent,
@@ -60,14 +67,17 @@ function request(body, cookie) {
     req.end(data);
   });
 }
-async function client(deadline, lat) {
+async function client(port, deadline, lat) {
   let cookie, conversationId, i = 0, done = 0, errors = 0;
   while (performance.now() < deadline) {
     const t0 = performance.now();
     const body = chat ? { message: script[i++ % script.length], conversationId } : { ping: i++ };
-    const r = await request(body, cookie);
+    const r = await request(port, body, cookie);
     lat.push(performance.now() - t0);
-    if (r.status !== 200 || (chat && !r.text.includes('"done":true')) || r.text.includes('"error"')) errors++;
+    if (r.status !== 200 || (chat && !r.text.includes('"done":true')) || r.text.includes('"error"')) {
+      errors++;
+      firstError = firstError ?? r.status + " " + r.text.slice(-300);
+    }
     if (chat) {
       cookie = cookie ?? r.cookie;
       const m = r.text.match(/"conversationId":"([0-9a-f-]{36})"/);
@@ -75,20 +85,23 @@ async function client(deadline, lat) {
     }
     done++;
   }
-  return { done, errors };
+  return { port, done, errors };
 }
 (async () => {
   const lat = [];
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
-  const rs = await Promise.all(Array.from({ length: concurrency }, () => client(deadline, lat)));
+  // Each conversation stays on one instance (any would do: the lock and caches are shared).
+  const rs = await Promise.all(Array.from({ length: concurrency }, (_, k) => client(ports[k % ports.length], deadline, lat)));
+  const byPort = {};
+  for (const r of rs) byPort[r.port] = (byPort[r.port] ?? 0) + r.done;
   const elapsed = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
   const q = (p) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))];
   parentPort.postMessage({
     requests: rs.reduce((s, r) => s + r.done, 0),
     errors: rs.reduce((s, r) => s + r.errors, 0),
-    elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99),
+    elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), byPort, firstError,
   });
   agent.destroy();
 })();
@@ -101,13 +114,17 @@ interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** The status and end of the first failed response, if any. */
+  firstError?: string;
+  /** Requests served per port. */
+  byPort: Record<string, number>;
 }
 
-function load(port: number, path: string, chat: boolean, seconds: number): Promise<LoadResult> {
+function load(ports: number[], path: string, chat: boolean, seconds: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const w = new Worker(LOAD, {
       eval: true,
-      workerData: { port, path, concurrency: CONCURRENCY, seconds, script: SCRIPT, chat },
+      workerData: { ports, path, concurrency: CONCURRENCY, seconds, script: SCRIPT, chat },
     });
     w.once("message", (m: LoadResult) => {
       void w.terminate();
@@ -135,13 +152,14 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
   };
 }
 
-async function buildBenchDeps(dbUrl: string): Promise<Deps> {
+export async function buildBenchDeps(dbUrl: string, keyPrefix: string): Promise<Deps> {
   const config = loadConfig({
     NODE_ENV: "production",
     LOG_LEVEL: "silent",
     DATABASE_URL: dbUrl,
     REDIS_URL: REDIS,
-    REDIS_KEY_PREFIX: `sk_bench_chat_${process.pid}:`,
+    // Every instance of one run shares the prefix: one cache, one lock space, one invalidation bus.
+    REDIS_KEY_PREFIX: keyPrefix,
     COOKIE_SECRET: "bench-cookie-secret-0123456789abcdef0123",
     // The bench is one IP and 50 customers sending as fast as they can: limits would only measure 429s.
     RATE_LIMIT_PER_MINUTE: "100000000",
@@ -178,22 +196,168 @@ function listen(
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
+/** Another server process (bench/chat-instance.ts) over the same database and Redis. */
+function startInstance(
+  dbUrl: string,
+  keyPrefix: string,
+): Promise<{ port: number; pid: number; stop(): void }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", new URL("./chat-instance.ts", import.meta.url).pathname],
+      {
+        env: { ...process.env, BENCH_DB_URL: dbUrl, BENCH_KEY_PREFIX: keyPrefix },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), pid: child.pid!, stop: () => child.kill("SIGTERM") });
+    });
+    child.once("exit", (code) => reject(new Error(`bench instance exited with ${code}`)));
+  });
+}
+
+/**
+ * CPU time (ms, user + system) so far of this process's main thread (the server), of the whole
+ * process (server + load generator thread), and of the local PostgreSQL and Redis processes.
+ * Linux /proc only; zeros elsewhere.
+ */
+function cpuSnapshot(otherPids: number[] = []) {
+  const tick = 1000 / 100; // USER_HZ
+  const ticks = (statPath: string) => {
+    try {
+      const stat = readFileSync(statPath, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(f[11]) + Number(f[12])) * tick;
+    } catch {
+      return 0;
+    }
+  };
+  const snap = {
+    server: ticks(`/proc/self/task/${process.pid}/stat`),
+    process: ticks("/proc/self/stat"),
+    others: otherPids.reduce((sum, pid) => sum + ticks(`/proc/${pid}/stat`), 0),
+    pg: 0,
+    redis: 0,
+  };
+  try {
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let comm = "";
+      try {
+        comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      } catch {
+        continue;
+      }
+      if (comm === "postgres") snap.pg += ticks(`/proc/${pid}/stat`);
+      else if (comm.startsWith("redis-server")) snap.redis += ticks(`/proc/${pid}/stat`);
+    }
+  } catch {}
+  return snap;
+}
+
+/** BENCH_PROFILE=file.cpuprofile: a CPU profile of the server's thread during the measured chat run. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, r) => (err ? reject(err) : resolve(r))),
+    );
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 500 });
+  await post("Profiler.start");
+  return {
+    async stop(file: string) {
+      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      process.stdout.write(`CPU profile of the chat run: ${file}\n`);
+    },
+  };
+}
+
+/**
+ * Counts the socket writes this process hands to the OS, by peer port, while active: writes to
+ * PostgreSQL and to Redis are the round trips a turn makes (a pipeline is one write); writes to
+ * the load generator are the HTTP response's pieces.
+ */
+function writeCounter(pgPort: number, redisPort: number) {
+  const counts = { pg: 0, redis: 0, http: 0 };
+  let active = false;
+  // _write / _writev are what a socket hands to the OS (corked writes arrive as one _writev).
+  type Flush = (this: Socket, ...args: unknown[]) => void;
+  const proto = Socket.prototype as unknown as { _write: Flush; _writev: Flush };
+  const original = { _write: proto._write, _writev: proto._writev };
+  const count = (socket: Socket) => {
+    if (!active) return;
+    const port = socket.remotePort;
+    if (port === pgPort) counts.pg++;
+    else if (port === redisPort) counts.redis++;
+    else counts.http++;
+  };
+  proto._write = function (this: Socket, ...args: unknown[]) {
+    count(this);
+    return original._write.apply(this, args);
+  };
+  proto._writev = function (this: Socket, ...args: unknown[]) {
+    count(this);
+    return original._writev.apply(this, args);
+  };
+  return {
+    counts,
+    start() {
+      counts.pg = counts.redis = counts.http = 0;
+      active = true;
+    },
+    stop() {
+      active = false;
+    },
+    restore() {
+      proto._write = original._write;
+      proto._writev = original._writev;
+    },
+  };
+}
+
 export async function run(): Promise<void> {
   const db = await freshDatabase();
-  const deps = await buildBenchDeps(db.url);
+  const keyPrefix = `sk_bench_chat_${process.pid}:`;
+  const deps = await buildBenchDeps(db.url, keyPrefix);
   const app = createApp(deps);
   const chat = await listen(app.fetch);
+  // BENCH_INSTANCES=2: more server processes over the same database and Redis; conversations
+  // are spread over them (each stays on one; any instance could serve it).
+  const others = await Promise.all(
+    Array.from({ length: INSTANCES - 1 }, () => startInstance(db.url, keyPrefix)),
+  );
+  const ports = [chat.port, ...others.map((o) => o.port)];
   // The bare endpoint: the same HTTP stack (node-server + Hono), no work behind it.
   const bareApp = new Hono().post("/bare", async (c) => c.json({ ok: true, echo: await c.req.json() }));
   const bare = await listen(bareApp.fetch);
   try {
     process.stdout.write(
-      `chat bench: ${CONCURRENCY} concurrent conversations, ${SECONDS}s per run, offline assistant, PostgreSQL + Redis\n`,
+      `chat bench: ${CONCURRENCY} concurrent conversations, ${SECONDS}s per run, offline assistant, PostgreSQL + Redis, ${INSTANCES} server instance(s)\n`,
     );
-    await load(bare.port, "/bare", false, 2);
-    await load(chat.port, "/api/agent/chat", true, 3); // warm-up: caches, JIT, connections
-    const b = await load(bare.port, "/bare", false, SECONDS);
-    const c = await load(chat.port, "/api/agent/chat", true, SECONDS);
+    await load([bare.port], "/bare", false, 2);
+    await load(ports, "/api/agent/chat", true, 3); // warm-up: caches, JIT, connections
+    const b = await load([bare.port], "/bare", false, SECONDS);
+    const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
+    const cpu0 = cpuSnapshot(others.map((o) => o.pid));
+    const c = await load(ports, "/api/agent/chat", true, SECONDS);
+    const cpu1 = cpuSnapshot(others.map((o) => o.pid));
+    if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
+    // Round trips per turn, counted on a short separate run (counting costs a little).
+    const writes = writeCounter(Number(new URL(PG).port || 5432), Number(new URL(REDIS).port || 6379));
+    writes.start();
+    const counted = await load(ports, "/api/agent/chat", true, 2);
+    writes.stop();
+    writes.restore();
+    // Counted in this process: per turn this instance served.
+    const per = (n: number) => fmt(n / (counted.byPort[chat.port] ?? counted.requests), 2);
     const bRps = b.requests / b.elapsed;
     const cRps = c.requests / c.elapsed;
     const rows = [
@@ -216,8 +380,19 @@ export async function run(): Promise<void> {
           .map((x) => x.padStart(10))
           .join("")}\n`,
       );
-    process.stdout.write(`\nturns/second: ${fmt(cRps, 0)} (goal 1000 on 2 cores) over ${c.requests} turns\n`);
+    if (c.firstError) process.stdout.write(`first chat error: ${c.firstError}\n`);
+    process.stdout.write(
+      `\nsocket writes per turn: PostgreSQL ${per(writes.counts.pg)}, Redis ${per(writes.counts.redis)}, HTTP response ${per(writes.counts.http)}\n`,
+    );
+    const cpuPer = (k: keyof typeof cpu0) => fmt((cpu1[k] - cpu0[k]) / c.requests, 2);
+    process.stdout.write(
+      `CPU ms per turn: server thread ${cpuPer("server")}, whole bench process (server + load generator) ${cpuPer("process")}${others.length ? `, other instances ${cpuPer("others")}` : ""}, PostgreSQL ${cpuPer("pg")}, Redis ${cpuPer("redis")}\n`,
+    );
+    process.stdout.write(
+      `turns/second: ${fmt(cRps, 0)} (goal 1000 on 2 cores) over ${c.requests} turns, ${INSTANCES} server instance${INSTANCES > 1 ? "s" : ""}\n`,
+    );
   } finally {
+    for (const o of others) o.stop();
     chat.close();
     bare.close();
     await deps.cache.clear().catch(() => {});

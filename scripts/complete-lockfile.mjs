@@ -14,7 +14,18 @@ const path = new URL("../package-lock.json", import.meta.url);
 const lock = JSON.parse(readFileSync(path, "utf8"));
 const packages = lock.packages;
 
-const OSES = ["darwin", "win32", "android", "freebsd", "openbsd", "netbsd", "sunos", "aix", "openharmony", "linux"];
+const OSES = [
+  "darwin",
+  "win32",
+  "android",
+  "freebsd",
+  "openbsd",
+  "netbsd",
+  "sunos",
+  "aix",
+  "openharmony",
+  "linux",
+];
 const CPUS = ["arm64", "x64", "ia32", "arm", "riscv64", "ppc64", "s390x", "loong64", "mips64el", "wasm32"];
 
 function platformOf(name) {
@@ -34,7 +45,9 @@ for (const [where, meta] of Object.entries(packages)) {
   for (const [dep, spec] of Object.entries(meta.optionalDependencies ?? {})) {
     const nested = `${where ? `${where}/` : ""}node_modules/${dep}`;
     if (packages[nested] || packages[`node_modules/${dep}`]) continue;
-    const version = String(spec).replace(/^[\^~>=<\s]+/, "").split(/\s/)[0];
+    const version = String(spec)
+      .replace(/^[\^~>=<\s]+/, "")
+      .split(/\s/)[0];
     packages[`node_modules/${dep}`] = {
       version,
       ...(meta.dev ? { dev: true } : {}),

@@ -7,24 +7,23 @@
  * Caches are updated in place (write-through) rather than dropped, so the next turn reads them
  * from memory; other instances drop theirs.
  */
-import { eq, type SQL, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
 import type { CacheEntry } from "../cache/types.js";
-import { execRows } from "../db/client.js";
 import { agentSessions } from "../db/schema.js";
 import type { Deps } from "../deps.js";
-import type { Conversation, Message } from "../services/conversations.js";
-import { eventInserts, type TrackEventInput } from "../services/events.js";
+import { type Conversation, HISTORY_LIMIT, type Message } from "../services/conversations.js";
+import { eventInsertSql, eventRecords, type TrackEventInput } from "../services/events.js";
 import type { Profile } from "../services/profiles.js";
-import { type TraceInput, traceInserts } from "../services/traces.js";
+import { type TraceInput, traceInsertSql, traceRecords, usageInsertSql } from "../services/traces.js";
 import { type AgentState, parseState } from "./state.js";
 
-type PersistDeps = Pick<Deps, "db" | "cache" | "clock">;
+type PersistDeps = Pick<Deps, "db" | "database" | "cache" | "clock">;
 
 /** A new visit starts when the customer comes back after this long (as recordCustomerMessage). */
 const VISIT_GAP_MS = 30 * 60 * 1000;
-/** As many messages as getRecentMessages keeps cached. */
-const CACHED_MESSAGES = 50;
+/** As many messages as getRecentMessages keeps cached: the last 12, all the prompt uses. */
+const CACHED_MESSAGES = HISTORY_LIMIT;
 
 export interface StoredSession {
   state: AgentState;
@@ -90,6 +89,44 @@ function messageOf(
   };
 }
 
+/*
+ * The turn's two statements are constant texts with positional parameters, run straight on the
+ * driver (prepared once per connection): building them through drizzle's sql template cost more
+ * CPU than the rest of the write path.
+ */
+const START_SQL = `with m as (
+    insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, metadata, created_at)
+    values ($1, $2, $3, 'user', $4, $5, $6::jsonb, $7::timestamptz)
+  ), c as (
+    update conversations set last_message_at = $7::timestamptz, message_count = message_count + 1, language = $5
+    where id = $2 returning message_count, takeover_until
+  ), p as (
+    update user_profiles set total_messages = total_messages + 1,
+      total_visits = total_visits + case when last_visit < $8::timestamptz then 1 else 0 end,
+      last_visit = $7::timestamptz
+    where id = $3 returning total_visits, total_messages, is_blocked
+  ), e as (
+    insert into agent_events (user_profile_id, conversation_id, event_type, event_data, channel, created_at)
+    values ($3, $2, 'chat_message', $9::jsonb, $10, $7::timestamptz)
+  )
+  select c.message_count, c.takeover_until, p.total_visits, p.total_messages, p.is_blocked from c, p`;
+
+/** $1 conversation, $2 profile, $3 now, $4 state, $5 traces, $6 usage, $7 events (+ the reply's $8-$12). */
+const FINISH_PARTS = `s as (
+    insert into agent_sessions (conversation_id, user_profile_id, state, version, created_at, updated_at)
+    values ($1, $2, $4::jsonb, 1, $3::timestamptz, $3::timestamptz)
+    on conflict (conversation_id) do update set state = excluded.state, version = agent_sessions.version + 1,
+      updated_at = excluded.updated_at
+    returning version
+  ), t as (${traceInsertSql("$5")}), u as (${usageInsertSql("$6")}), e as (${eventInsertSql("$7")})`;
+const FINISH_SQL = `with ${FINISH_PARTS} select version from s`;
+const FINISH_WITH_REPLY_SQL = `with m as (
+    insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, product_cards, metadata, created_at)
+    values ($8, $1, $2, 'assistant', $9, $10, $11::jsonb, $12::jsonb, $3::timestamptz)
+  ), c as (
+    update conversations set last_message_at = $3::timestamptz, message_count = message_count + 1 where id = $1
+  ), ${FINISH_PARTS} select version from s`;
+
 /** Saves the customer's message with its counters and event, in one statement. */
 export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promise<StartTurnResult> {
   const now = deps.clock.now();
@@ -97,35 +134,24 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   const gapStart = new Date(now.getTime() - VISIT_GAP_MS).toISOString();
   const id = crypto.randomUUID();
   const { profile, conversation: conv } = input;
-  const [r] = await execRows<{
+  const [r] = await deps.database.query<{
     message_count: number;
     takeover_until: string | Date | null;
     total_visits: number;
     total_messages: number;
     is_blocked: boolean;
-  }>(
-    deps.db,
-    sql`with m as (
-        insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, metadata, created_at)
-        values (${id}, ${conv.id}, ${profile.id}, 'user', ${input.text}, ${input.language},
-          ${JSON.stringify(input.metadata ?? {})}::jsonb, ${nowIso}::timestamptz)
-      ), c as (
-        update conversations set last_message_at = ${nowIso}::timestamptz, message_count = message_count + 1,
-          language = ${input.language}
-        where id = ${conv.id} returning message_count, takeover_until
-      ), p as (
-        update user_profiles set total_messages = total_messages + 1,
-          total_visits = total_visits + case when last_visit < ${gapStart}::timestamptz then 1 else 0 end,
-          last_visit = ${nowIso}::timestamptz
-        where id = ${profile.id} returning total_visits, total_messages, is_blocked
-      ), e as (
-        insert into agent_events (user_profile_id, conversation_id, event_type, event_data, channel, created_at)
-        values (${profile.id}, ${conv.id}, 'chat_message',
-          ${JSON.stringify({ role: "user", language: input.language, length: input.text.length })}::jsonb,
-          ${input.channel}, ${nowIso}::timestamptz)
-      )
-      select c.message_count, c.takeover_until, p.total_visits, p.total_messages, p.is_blocked from c, p`,
-  );
+  }>(START_SQL, [
+    id,
+    conv.id,
+    profile.id,
+    input.text,
+    input.language,
+    JSON.stringify(input.metadata ?? {}),
+    nowIso,
+    gapStart,
+    JSON.stringify({ role: "user", language: input.language, length: input.text.length }),
+    input.channel,
+  ]);
   if (!r) throw new Error("turn start: conversation or profile vanished");
   const message = messageOf(id, conv, "user", input.text, input.language, now, [], input.metadata);
   const conversation: Conversation = {
@@ -193,35 +219,28 @@ export async function finishTurn(deps: PersistDeps, input: FinishTurnInput): Pro
   const nowIso = now.toISOString();
   const conv = input.conversation;
   const id = crypto.randomUUID();
-  const parts: SQL[] = [];
+  const records = traceRecords(input.traces);
+  const params: unknown[] = [
+    conv.id,
+    conv.userProfileId,
+    nowIso,
+    JSON.stringify(input.state),
+    JSON.stringify(records.traces),
+    JSON.stringify(records.usage),
+    JSON.stringify(eventRecords(input.events ?? [], now)),
+  ];
   if (input.reply) {
-    parts.push(sql`m as (
-        insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, product_cards, metadata, created_at)
-        values (${id}, ${conv.id}, ${conv.userProfileId}, 'assistant', ${input.reply.content}, ${input.reply.language},
-          ${JSON.stringify(input.reply.productCards)}::jsonb, ${JSON.stringify(input.reply.metadata)}::jsonb, ${nowIso}::timestamptz)
-      )`);
-    parts.push(sql`c as (
-        update conversations set last_message_at = ${nowIso}::timestamptz, message_count = message_count + 1
-        where id = ${conv.id}
-      )`);
+    params.push(
+      id,
+      input.reply.content,
+      input.reply.language,
+      JSON.stringify(input.reply.productCards),
+      JSON.stringify(input.reply.metadata),
+    );
   }
-  parts.push(sql`s as (
-      insert into agent_sessions (conversation_id, user_profile_id, state, version, created_at, updated_at)
-      values (${conv.id}, ${conv.userProfileId}, ${JSON.stringify(input.state)}::jsonb, 1, ${nowIso}::timestamptz, ${nowIso}::timestamptz)
-      on conflict (conversation_id) do update set state = excluded.state, version = agent_sessions.version + 1,
-        updated_at = excluded.updated_at
-      returning version
-    )`);
-  const traces = traceInserts(input.traces);
-  if (traces) {
-    parts.push(sql`t as (${traces.traces})`);
-    parts.push(sql`u as (${traces.usage})`);
-  }
-  const events = eventInserts(input.events ?? [], now);
-  if (events) parts.push(sql`e as (${events})`);
-  const [r] = await execRows<{ version: number }>(
-    deps.db,
-    sql`with ${sql.join(parts, sql`, `)} select version from s`,
+  const [r] = await deps.database.query<{ version: number }>(
+    input.reply ? FINISH_WITH_REPLY_SQL : FINISH_SQL,
+    params,
   );
   const entries: CacheEntry[] = [
     {

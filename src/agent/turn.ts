@@ -107,7 +107,7 @@ async function lockedTurn(
   started: number,
 ): Promise<TurnResult> {
   const settings = await getSettings(deps);
-  const history = await getRecentMessages(deps, conversation.id, 50);
+  const history = await getRecentMessages(deps, conversation.id, HISTORY_LIMIT);
   const start = await startTurn(deps, {
     profile: input.profile,
     conversation,
@@ -125,7 +125,7 @@ async function lockedTurn(
     orderNumber: undefined,
   };
   // Every customer message is learnt from (job "memory-extract"), staff takeover or not.
-  const extract = undefined;
+  const extract = start.isBlocked ? undefined : enqueueMemoryExtract(deps, start.message.id);
   if (start.takeoverUntil && new Date(start.takeoverUntil) > now) {
     await extract;
     return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };

@@ -8,9 +8,39 @@ export interface Encoded {
   value: unknown;
 }
 
+/** The JSON of array elements this module froze, so a list re-cached with one item more only encodes that item. */
+const elementJson = new WeakMap<object, string>();
+
 export function encodeValue(value: unknown): Encoded {
+  if (Array.isArray(value)) return encodeArray(value);
   const json = JSON.stringify(value);
   return { json, value: deepFreeze(JSON.parse(json)) };
+}
+
+/**
+ * The same result as for any value (JSON.stringify of the array, then a frozen parsed copy), but
+ * elements that are already cached values (frozen, JSON known) are reused instead of encoded and
+ * parsed again: a conversation's recent messages are re-cached every turn.
+ */
+function encodeArray(items: unknown[]): Encoded {
+  const parts: string[] = new Array(items.length);
+  const values: unknown[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const known = item !== null && typeof item === "object" ? elementJson.get(item) : undefined;
+    if (known !== undefined) {
+      parts[i] = known;
+      values[i] = item;
+      continue;
+    }
+    // JSON.stringify writes null for what it cannot encode inside an array (undefined, functions).
+    const json = JSON.stringify(item) ?? "null";
+    const copy = deepFreeze(JSON.parse(json) as unknown);
+    if (copy !== null && typeof copy === "object") elementJson.set(copy, json);
+    parts[i] = json;
+    values[i] = copy;
+  }
+  return { json: `[${parts.join(",")}]`, value: Object.freeze(values) };
 }
 
 /** The L2 envelope: logical expiry (epoch ms) and the value, built without a second stringify. */

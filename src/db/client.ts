@@ -72,6 +72,7 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
 
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const client = postgres(url, { max, onnotice: () => {}, prepare: true });
+  alwaysPrepare(client);
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   let hasVector = false;
   try {
@@ -110,6 +111,40 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       await client.end({ timeout: 5 });
     },
   };
+}
+
+type PgSql = ReturnType<typeof postgres>;
+type Unsafe = (query: string, args?: unknown[], opts?: Record<string, unknown>) => unknown;
+type Scoped = (...args: unknown[]) => unknown;
+
+/**
+ * Drizzle runs every query it did not name with `prepare: false`, and postgres.js sends such a
+ * query with parameters in two round trips: Parse + Describe, wait for the parameter types, then
+ * Bind + Execute. As named prepared statements (cached per connection) the first run is one
+ * round trip and every later one sends only Bind + Execute. So queries here, in transactions
+ * and savepoints included, are always prepared. The statement texts are the app's own (values
+ * are always parameters), so the per-connection cache stays small.
+ */
+function alwaysPrepare(sql: PgSql): void {
+  const target = sql as unknown as { unsafe: Unsafe; begin?: Scoped; savepoint?: Scoped };
+  const unsafe = target.unsafe;
+  target.unsafe = (query, args, opts) =>
+    Array.isArray(args) ? unsafe(query, args, { ...opts, prepare: true }) : unsafe(query, args, opts);
+  for (const name of ["begin", "savepoint"] as const) {
+    const scoped = target[name];
+    if (!scoped) continue;
+    // begin([options,] fn) / savepoint([name,] fn): the callback gets the transaction's own sql.
+    target[name] = (...args: unknown[]) => {
+      const fn = args[args.length - 1];
+      if (typeof fn === "function") {
+        args[args.length - 1] = (tx: PgSql) => {
+          alwaysPrepare(tx);
+          return fn(tx);
+        };
+      }
+      return scoped(...args);
+    };
+  }
 }
 
 /** Normalizes `db.execute()` results (PGlite returns {rows}, postgres.js an array). */

@@ -33,4 +33,4 @@ registerJobHandler(CRM_WEBHOOK_JOB, (deps, data, ctx) =>
 // memory-extract, memory-decay, memory-summaries, conversation-summaries, followups-due, send-followup.
 // Extraction and summaries use the assistant's configured model (LLM_BASE_URL / OPENAI_API_KEY),
 // and their rules when the assistant is the offline one.
-registerCustomerJobs();
+registerCustomerJobs(defaultJobRegistry, { model: (deps) => backgroundModelFor(deps.config) });

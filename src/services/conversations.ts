@@ -167,7 +167,7 @@ export async function addMessage(
   return jsonify(row);
 }
 
-/** The last `limit` messages, oldest first. */
+/** The last `limit` (at most HISTORY_LIMIT, all the assistant sees) messages, oldest first. */
 export async function getRecentMessages(
   deps: Pick<Deps, "db" | "cache">,
   conversationId: string,
@@ -181,7 +181,7 @@ export async function getRecentMessages(
         .from(messages)
         .where(eq(messages.conversationId, conversationId))
         .orderBy(desc(messages.createdAt))
-        .limit(50);
+        .limit(HISTORY_LIMIT);
       return jsonify(rows.reverse());
     },
     { ttl: CacheTTL.conversationMessages },

@@ -1,5 +1,4 @@
 /** Agent events (the ten types of SPEC §2), recorded by the paths that cause them. */
-import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { agentEvents } from "../db/schema.js";
 
@@ -58,14 +57,9 @@ export async function trackEvents(db: DbOrTx, events: TrackEventInput[]): Promis
   );
 }
 
-/**
- * One `insert … select from jsonb_to_recordset` for many events, for callers that fold it into a
- * statement of their own (the assistant's turn writes its events with the reply). `now` is the
- * time of events without `at`.
- */
-export function eventInserts(events: TrackEventInput[], now: Date): SQL | undefined {
-  if (events.length === 0) return undefined;
-  const rows = events.map((e) => ({
+/** Events as the rows `eventInsertSql` reads; `now` is the time of events without `at`. */
+export function eventRecords(events: TrackEventInput[], now: Date) {
+  return events.map((e) => ({
     event_type: e.eventType,
     user_profile_id: e.userProfileId ?? null,
     conversation_id: e.conversationId ?? null,
@@ -75,9 +69,16 @@ export function eventInserts(events: TrackEventInput[], now: Date): SQL | undefi
     session_id: e.sessionId ?? null,
     created_at: (e.at ?? now).toISOString(),
   }));
-  return sql`insert into agent_events (event_type, user_profile_id, conversation_id, order_id, event_data, channel,
+}
+
+/**
+ * `insert … select from jsonb_to_recordset(<param>)` of eventRecords(), for callers that fold
+ * it into a statement of their own (the assistant's turn writes its events with the reply).
+ */
+export function eventInsertSql(param: string): string {
+  return `insert into agent_events (event_type, user_profile_id, conversation_id, order_id, event_data, channel,
       session_id, created_at)
     select event_type, user_profile_id, conversation_id, order_id, event_data, channel, session_id, created_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(event_type text, user_profile_id uuid,
+    from jsonb_to_recordset(${param}::jsonb) as x(event_type text, user_profile_id uuid,
       conversation_id uuid, order_id uuid, event_data jsonb, channel text, session_id text, created_at timestamptz)`;
 }

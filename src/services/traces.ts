@@ -98,8 +98,8 @@ function row(t: TraceInput) {
  * Statements that insert the traces and one llm_usage row per model, usable as CTEs of a
  * larger write (the turn saves its results in one round trip) or on their own.
  */
-export function traceInserts(traces: TraceInput[]): { traces: SQL; usage: SQL } | undefined {
-  if (traces.length === 0) return undefined;
+/** The rows of llm_traces and llm_usage (one per model) for these traces, as jsonb_to_recordset takes them. */
+export function traceRecords(traces: TraceInput[]) {
   const rows = traces.map(row);
   const byModel = new Map<string, { tokens_in: number; tokens_out: number }>();
   for (const r of rows) {
@@ -108,31 +108,59 @@ export function traceInserts(traces: TraceInput[]): { traces: SQL; usage: SQL } 
     u.tokens_out += r.tokens_out;
     byModel.set(r.model_name, u);
   }
-  const first = traces[0]!;
-  const usage = [...byModel].map(([model, u]) => ({
-    user_profile_id: first.userProfileId,
-    conversation_id: first.conversationId,
-    model,
-    tokens_in: u.tokens_in,
-    tokens_out: u.tokens_out,
-    cost: costOf(model, u.tokens_in, u.tokens_out),
-    created_at: first.createdAt.toISOString(),
-  }));
-  return {
-    traces: sql`insert into llm_traces (id, trace_id, conversation_id, user_profile_id, node_name, state_name,
+  const first = traces[0];
+  const usage = first
+    ? [...byModel].map(([model, u]) => ({
+        user_profile_id: first.userProfileId,
+        conversation_id: first.conversationId,
+        model,
+        tokens_in: u.tokens_in,
+        tokens_out: u.tokens_out,
+        cost: costOf(model, u.tokens_in, u.tokens_out),
+        created_at: first.createdAt.toISOString(),
+      }))
+    : [];
+  return { traces: rows, usage };
+}
+
+/** `insert … select from jsonb_to_recordset(<param>)` of traceRecords().traces; `param` is e.g. "$10". */
+export function traceInsertSql(param: string): string {
+  return `insert into llm_traces (id, trace_id, conversation_id, user_profile_id, node_name, state_name,
         input_snapshot, output_snapshot, status, error_category, error_message, latency_ms, tokens_in, tokens_out,
         cost, model_name, created_at)
       select id, trace_id, conversation_id, user_profile_id, node_name, state_name, input_snapshot, output_snapshot,
         status, error_category, error_message, latency_ms, tokens_in, tokens_out, cost, model_name, created_at
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, trace_id uuid, conversation_id uuid,
+      from jsonb_to_recordset(${param}::jsonb) as x(id uuid, trace_id uuid, conversation_id uuid,
         user_profile_id uuid, node_name text, state_name text, input_snapshot jsonb, output_snapshot jsonb, status text,
         error_category text, error_message text, latency_ms real, tokens_in int, tokens_out int, cost numeric,
-        model_name text, created_at timestamptz)`,
-    usage: sql`insert into llm_usage (user_profile_id, conversation_id, model, tokens_in, tokens_out, cost, created_at)
+        model_name text, created_at timestamptz)`;
+}
+
+/** The same for traceRecords().usage. */
+export function usageInsertSql(param: string): string {
+  return `insert into llm_usage (user_profile_id, conversation_id, model, tokens_in, tokens_out, cost, created_at)
       select user_profile_id, conversation_id, model, tokens_in, tokens_out, cost, created_at
-      from jsonb_to_recordset(${JSON.stringify(usage)}::jsonb) as x(user_profile_id uuid, conversation_id uuid,
-        model text, tokens_in int, tokens_out int, cost numeric, created_at timestamptz)`,
+      from jsonb_to_recordset(${param}::jsonb) as x(user_profile_id uuid, conversation_id uuid,
+        model text, tokens_in int, tokens_out int, cost numeric, created_at timestamptz)`;
+}
+
+/**
+ * Statements that insert the traces and one llm_usage row per model, usable as CTEs of a
+ * larger write or on their own.
+ */
+export function traceInserts(traces: TraceInput[]): { traces: SQL; usage: SQL } | undefined {
+  if (traces.length === 0) return undefined;
+  const r = traceRecords(traces);
+  return {
+    traces: withJsonParam(traceInsertSql, r.traces),
+    usage: withJsonParam(usageInsertSql, r.usage),
   };
+}
+
+/** A statement text builder with one placeholder, as drizzle SQL with the value as its parameter. */
+export function withJsonParam(text: (param: string) => string, value: unknown): SQL {
+  const [before, after] = text("\u0000").split("\u0000") as [string, string];
+  return sql`${sql.raw(before)}${JSON.stringify(value)}${sql.raw(after)}`;
 }
 
 export async function recordTraces(db: DbOrTx, traces: TraceInput[]): Promise<void> {

@@ -214,7 +214,11 @@ describe("the memory jobs use the configured model", () => {
     const m = await addMessage(deps, conv, { role: "user", content: "I unwind with yoga most evenings" });
     const handler = defaultJobRegistry.get("memory-extract");
     expect(handler).toBeDefined();
-    await handler!(deps, { messageId: m.id }, { jobId: "t1", name: "memory-extract", attempt: 1, maxAttempts: 5 });
+    await handler!(
+      deps,
+      { messageId: m.id },
+      { jobId: "t1", name: "memory-extract", attempt: 1, maxAttempts: 5 },
+    );
     expect(fake.requests.some((r) => r.model === "fake-model")).toBe(true);
     const facts = await deps.db.select().from(memoryFacts).where(eq(memoryFacts.userProfileId, profile.id));
     expect(facts.map((f) => f.content)).toEqual(["Practises yoga every evening"]);

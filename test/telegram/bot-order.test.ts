@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTurn } from "../../src/agent/turn.js";
-import { orders } from "../../src/db/schema.js";
+import { memoryFacts, orders, userProfiles } from "../../src/db/schema.js";
 import { listCatalog, seedDemoCatalogIfEmpty } from "../../src/services/catalog/index.js";
 import { formatMoney } from "../../src/services/money.js";
 import { quote } from "../../src/services/pricing.js";
@@ -80,4 +80,28 @@ describe("an order placed in the Telegram bot", () => {
       await rig.main.deps.db.select().from(orders).where(eq(orders.orderSource, "telegram")),
     ).toHaveLength(1);
   }, 90_000);
+
+  it("learns from what the customer says in the bot (memory-extract queued by the turn)", async () => {
+    const user = { id: 8102, language_code: "en", first_name: "Cy" };
+    expect((await rig.webhook(rig.main, textUpdate("Hi, I'm allergic to lemon", user))).status).toBe(200);
+    await waitFor(() => rig.fake.sentTo(user.id).length > 0, 20_000, "the reply");
+    const [profile] = await rig.main.deps.db
+      .select()
+      .from(userProfiles)
+      .where(eq(userProfiles.telegramUserId, user.id));
+    const facts = await waitFor(
+      async () => {
+        const rows = await rig.main.deps.db
+          .select()
+          .from(memoryFacts)
+          .where(eq(memoryFacts.userProfileId, profile!.id));
+        return rows.length > 0 ? rows : undefined;
+      },
+      20_000,
+      "the memory-extract job",
+    );
+    expect(facts).toHaveLength(1);
+    expect(facts[0]).toMatchObject({ category: "health", source: "conversation" });
+    expect(facts[0]!.content.toLowerCase()).toContain("lemon");
+  }, 60_000);
 });

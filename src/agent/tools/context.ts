@@ -6,8 +6,8 @@
 import type { Deps } from "../../deps.js";
 import type { CatalogItem } from "../../services/catalog/types.js";
 import type { Channel } from "../../services/conversations.js";
-import type { Order } from "../../services/orders/create.js";
 import type { TrackEventInput } from "../../services/events.js";
+import type { Order } from "../../services/orders/create.js";
 import type { Profile } from "../../services/profiles.js";
 import type { Language, ShopSettings } from "../../services/settings.js";
 import type { AgentState } from "../state.js";

@@ -40,7 +40,7 @@ export async function notifyStaff(ctx: ToolContext, type: NotificationType, note
   if (n.created) ctx.effects.notifications.push(n.id);
   // Buying intent without an order: one polite follow-up later (idempotent per conversation; it
   // is skipped or cancelled for customers who order, opt out or are blocked).
-  if (false) {
+  if (n.created && type === "wish") {
     await scheduleFollowup(deps, {
       profileId: ctx.profile.id,
       conversationId: ctx.conversationId,

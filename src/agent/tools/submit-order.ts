@@ -29,7 +29,7 @@ export async function submitOrder(ctx: ToolContext) {
     return { ok: true as const, orderNumber: last.orderNumber, alreadyCreated: true };
   }
   // Every submit attempt is an `order_attempt` event, with how it ended.
-  const event = { eventData: {} };
+  const event = recordOrderAttempt(ctx, { stage: "submit", draftVersion: state.draft.version });
   const data = event.eventData as Record<string, unknown>;
   try {
     const r = await submitDraft(ctx);

@@ -136,7 +136,7 @@ export async function updateDraft(ctx: ToolContext, input: UpdateDraftInput) {
   // The customer started an order: one `order_attempt` per draft (the funnel's order-attempt step).
   if (state.draft.items.length > 0 && !state.draft.attemptRecorded) {
     state.draft.attemptRecorded = true;
-    void ({ stage: "start", products: state.draft.items.map((i) => i.name) });
+    recordOrderAttempt(ctx, { stage: "start", products: state.draft.items.map((i) => i.name) });
   }
   const priced = state.draft.items.filter((i) => i.quantity);
   const q = priced.length

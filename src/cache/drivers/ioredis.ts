@@ -29,6 +29,8 @@ export class IoRedisDriver implements L2Driver {
       connectTimeout: opts.connectTimeoutMs ?? 1500,
       // Keep trying forever, at most every 2 s: Redis must be used again once it is back.
       retryStrategy: (times) => Math.min(times * 100, 2000),
+      // Commands issued in the same tick (many requests at once) go out in one write.
+      enableAutoPipelining: true,
     });
     // Outages are reported once by the cache (see L2Guard); ioredis would otherwise print every retry.
     this.client.on("error", () => {});

@@ -6,6 +6,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { agentModelsFor } from "../../agent/models/index.js";
 import { runTurn, type TurnResult } from "../../agent/turn.js";
 import { newRouter } from "../../app.js";
 import type { Deps } from "../../deps.js";
@@ -79,9 +80,41 @@ export function chatRoutes(deps: Deps) {
         onText,
       });
     if (!body.stream) return c.json(finalPayload(await turn(), userId, true), 200);
+    // A model that does not stream (the offline assistant) has the whole reply at once: the same
+    // SSE events go out as one body (one socket write) instead of a chunk per write.
+    if (!agentModelsFor(deps.config).primary.streams) return sseAtOnce(c, deps, userId, turn) as never;
     return sse(c, deps, userId, turn) as never;
   });
   return app;
+}
+
+function errorEvent(c: Context, deps: Deps, err: unknown) {
+  const code = isAppError(err) ? err.code : "INTERNAL";
+  const message = isAppError(err) ? err.userMessage : "Something went wrong on our side";
+  if (!isAppError(err) || err.status >= 500) deps.logger.error({ err, path: c.req.path }, "chat turn failed");
+  return { done: true, error: { code, message } };
+}
+
+/** The SSE response of a turn whose model does not stream, written in one piece. */
+async function sseAtOnce(
+  c: Context,
+  deps: Deps,
+  userId: string,
+  turn: (onText: (s: string) => void) => Promise<TurnResult>,
+) {
+  let body = "";
+  const event = (data: unknown) => {
+    body += `data: ${JSON.stringify(data)}\n\n`;
+  };
+  try {
+    const r = await turn((chunk) => {
+      for (const p of pieces(chunk)) event({ content: p, done: false });
+    });
+    event(finalPayload(r, userId, false));
+  } catch (err) {
+    event(errorEvent(c, deps, err));
+  }
+  return c.body(body, 200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
 }
 
 function sse(
@@ -104,11 +137,7 @@ function sse(
       await stream.writeSSE({ data: JSON.stringify(finalPayload(r, userId, false)) });
     } catch (err) {
       await writes.catch(() => {});
-      const code = isAppError(err) ? err.code : "INTERNAL";
-      const message = isAppError(err) ? err.userMessage : "Something went wrong on our side";
-      if (!isAppError(err) || err.status >= 500)
-        deps.logger.error({ err, path: c.req.path }, "chat turn failed");
-      await stream.writeSSE({ data: JSON.stringify({ done: true, error: { code, message } }) });
+      await stream.writeSSE({ data: JSON.stringify(errorEvent(c, deps, err)) });
     }
   });
 }

@@ -6,12 +6,11 @@
  * only when the peer is a trusted proxy (see client-ip.ts).
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { getSignedCookie } from "hono/cookie";
 import { consumeRateLimit } from "../../cache/rate-limit.js";
 import type { Deps } from "../../deps.js";
 import { clientIp } from "../client-ip.js";
 import { errorBody } from "../errors.js";
-import { CUSTOMER_COOKIE } from "./customer.js";
+import { signedCustomerCookie } from "./customer.js";
 
 export interface RateLimitOptions {
   scope: "customer" | "ip";
@@ -49,7 +48,7 @@ export function rateLimit(deps: Deps, opts: RateLimitOptions): MiddlewareHandler
 
 async function customerKey(c: Context, deps: Deps): Promise<string> {
   const set = (c.var as { customerId?: string }).customerId;
-  const id = set ?? (await getSignedCookie(c, deps.cookieSecret, CUSTOMER_COOKIE));
+  const id = set ?? signedCustomerCookie(c, deps.cookieSecret);
   // A cookieless customer is counted by address, under its own key (not the per-IP limit's).
   return typeof id === "string" && VALID_CUSTOMER.test(id)
     ? `customer:${id}`

@@ -28,8 +28,8 @@ export interface TrackEventInput {
   at?: Date;
 }
 
-export async function trackEvent(db: DbOrTx, e: TrackEventInput): Promise<void> {
-  await db.insert(agentEvents).values({
+function eventRow(e: TrackEventInput) {
+  return {
     eventType: e.eventType,
     userProfileId: e.userProfileId ?? null,
     conversationId: e.conversationId ?? null,
@@ -38,23 +38,16 @@ export async function trackEvent(db: DbOrTx, e: TrackEventInput): Promise<void> 
     channel: e.channel ?? null,
     sessionId: e.sessionId ?? null,
     ...(e.at ? { createdAt: e.at } : {}),
-  });
+  };
+}
+
+export async function trackEvent(db: DbOrTx, e: TrackEventInput): Promise<void> {
+  await db.insert(agentEvents).values(eventRow(e));
 }
 
 export async function trackEvents(db: DbOrTx, events: TrackEventInput[]): Promise<void> {
   if (events.length === 0) return;
-  await db.insert(agentEvents).values(
-    events.map((e) => ({
-      eventType: e.eventType,
-      userProfileId: e.userProfileId ?? null,
-      conversationId: e.conversationId ?? null,
-      orderId: e.orderId ?? null,
-      eventData: e.eventData ?? {},
-      channel: e.channel ?? null,
-      sessionId: e.sessionId ?? null,
-      ...(e.at ? { createdAt: e.at } : {}),
-    })),
-  );
+  await db.insert(agentEvents).values(events.map(eventRow));
 }
 
 /** Events as the rows `eventInsertSql` reads; `now` is the time of events without `at`. */

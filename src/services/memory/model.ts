@@ -62,6 +62,9 @@ level, their name. Greetings, thanks, questions and small talk produce no facts.
 in English whatever the message language. Rate importance honestly: 1.0 for health constraints,
 0.7-0.9 for stable preferences, below 0.6 for anything passing.`;
 
+/** A background model call never holds a job past this; the rules take over on timeout. */
+export const BACKGROUND_MODEL_TIMEOUT_MS = 60_000;
+
 const DECAY_BY_CATEGORY: Record<string, number> = { health: 0, personal: 0, experience: 0.005 };
 
 export async function extractFactsWithModel(
@@ -74,7 +77,7 @@ export async function extractFactsWithModel(
     system: EXTRACT_SYSTEM,
     prompt: text,
     output: Output.object({ schema: extractedFactsSchema }),
-    abortSignal: opts.abortSignal,
+    abortSignal: opts.abortSignal ?? AbortSignal.timeout(BACKGROUND_MODEL_TIMEOUT_MS),
   });
   return output.facts.map((f) => ({
     content: f.content,
@@ -103,6 +106,7 @@ export async function summarizeWithModel(
         : "Summarize this shop conversation in 1-2 short English sentences: what the customer wanted and how it ended.",
     prompt: lines.join("\n"),
     output: Output.object({ schema: summarySchema }),
+    abortSignal: AbortSignal.timeout(BACKGROUND_MODEL_TIMEOUT_MS),
   });
   return output.summary;
 }

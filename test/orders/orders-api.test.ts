@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notifications, userProfiles } from "../../src/db/schema.js";
+import { agentEvents, notifications, userProfiles } from "../../src/db/schema.js";
 import { ORDER_NUMBER_RE } from "../../src/services/orders/number.js";
 import { createTestApp } from "../helpers/app.js";
 import { type Client, customer, demoCart, orderBody, staff } from "./support.js";
@@ -64,6 +64,23 @@ describe("/api/orders", () => {
     // Staff learn about it: one order notification record for it.
     const recs = await t.deps.db.select().from(notifications).where(eq(notifications.orderId, order.id));
     expect(recs.map((r) => r.type)).toEqual(["order"]);
+  });
+
+  it("records a checkout as an order attempt, refused or not, for the funnel", async () => {
+    const carol = customer(t.app);
+    const refused = await carol.request(
+      "POST",
+      "/api/orders",
+      orderBody([{ productId: cart.flower.id, quantity: 1 }]),
+    );
+    expect(refused.status).toBe(422);
+    const order = await place(carol);
+    const events = await t.deps.db
+      .select()
+      .from(agentEvents)
+      .where(eq(agentEvents.userProfileId, order.userProfileId));
+    expect(events.filter((e) => e.eventType === "order_attempt")).toHaveLength(2);
+    expect(events.filter((e) => e.eventType === "order_success")).toHaveLength(1);
   });
 
   it("answers bad input with a 400 naming the field", async () => {

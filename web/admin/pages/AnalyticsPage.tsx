@@ -85,7 +85,7 @@ export function AnalyticsPage() {
                   rows={(top.data?.topProducts ?? a.topProducts).map((p) => ({
                     label: p.name,
                     value: Number(p.revenue),
-                    note: `${p.orderCount} orders`,
+                    note: `${p.orderCount} ${p.orderCount === 1 ? "order" : "orders"}`,
                   }))}
                   format={(v) => formatMoney(v)}
                 />

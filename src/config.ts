@@ -53,7 +53,8 @@ export const envSchema = z
           .filter(Boolean),
       ),
     WEBHOOK_ALLOW_PRIVATE: z.preprocess(blankToUndefined, bool.default(false)),
-    /** Origins allowed to embed the chat widget (CORS with cookies), comma-separated; "*" = any. */
+    /** Origins allowed to embed the chat widget (CORS with cookies), comma-separated. "*" is refused:
+     *  with credentials it would let any site read a visitor's orders. */
     WIDGET_ORIGINS: z
       .string()
       .default("")
@@ -65,6 +66,15 @@ export const envSchema = z
       ),
   })
   .superRefine((env, ctx) => {
+    for (const origin of env.WIDGET_ORIGINS) {
+      if (origin === "*" || !/^https?:\/\/[^/\s]+$/.test(origin)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["WIDGET_ORIGINS"],
+          message: `"${origin}" is not an origin like https://www.example.com (a wildcard is refused: it would let any site read a customer's data)`,
+        });
+      }
+    }
     if (env.LLM_BASE_URL && !env.LLM_MODEL) {
       ctx.addIssue({ code: "custom", path: ["LLM_MODEL"], message: "is required when LLM_BASE_URL is set" });
     }

@@ -36,6 +36,7 @@ export function createLogger(level = "info", destination?: pino.DestinationStrea
       level,
       base: undefined,
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError, cause: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
@@ -52,4 +53,36 @@ export function redactText(text: string): string {
     .replace(BOT_TOKEN_RE, "[token]")
     .replace(BEARER_RE, "Bearer [redacted]")
     .replace(PHONE_RE, "[phone]");
+}
+
+/** The `params: …` line drizzle writes into a failed query's message and stack, for each error of the chain. */
+function paramLines(e: unknown, seen = new Set<unknown>()): string[] {
+  if (!e || typeof e !== "object" || seen.has(e)) return [];
+  seen.add(e);
+  const params = (e as { params?: unknown }).params;
+  const own = Array.isArray(params) && params.length > 0 ? [`params: ${String(params)}`] : [];
+  return [...own, ...paramLines((e as { cause?: unknown }).cause, seen)];
+}
+
+function scrub(v: unknown, lines: string[], depth = 0): unknown {
+  if (typeof v === "string") {
+    let out = v;
+    for (const l of lines) out = out.split(l).join("params: [redacted]");
+    return redactText(out);
+  }
+  if (depth > 8 || !v || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map((x) => scrub(x, lines, depth + 1));
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) o[k] = k === "params" ? "[redacted]" : scrub(x, lines, depth + 1);
+  return o;
+}
+
+/**
+ * Errors are logged with their type, message, stack and cause, but a failed query's parameters
+ * (a customer's phone, address, name: drizzle copies them into the message and the stack) are
+ * cut out, and any phone number or token left in the text is scrubbed.
+ */
+export function serializeError(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  return scrub(pino.stdSerializers.err(e), paramLines(e));
 }

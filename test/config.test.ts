@@ -38,6 +38,16 @@ describe("config", () => {
     );
   });
 
+  it("refuses a wildcard or a malformed widget origin, and accepts a list of origins", () => {
+    expect(configError({ WIDGET_ORIGINS: "*" }).issues[0]).toMatch(/^WIDGET_ORIGINS: "\*" is not an origin/);
+    expect(configError({ WIDGET_ORIGINS: "https://a.example, example.com" }).issues[0]).toMatch(
+      /"example.com"/,
+    );
+    expect(loadConfig({ WIDGET_ORIGINS: "https://a.example/, http://localhost:8080" }).widgetOrigins).toEqual(
+      ["https://a.example", "http://localhost:8080"],
+    );
+  });
+
   it("names a malformed URL and never echoes a secret", () => {
     expect(configError({ DATABASE_URL: "not a url" }).issues[0]).toMatch(/^DATABASE_URL: must be a URL/);
     const e = configError({ ADMIN_TOKEN: "short-secret" });

@@ -99,9 +99,9 @@ function Panel({
           </div>
           <div className="min-w-0 flex-1">
             <h2 className="truncate text-[15px] font-semibold leading-tight">{shopName}</h2>
-            <p className="flex items-center gap-1.5 truncate text-xs whitespace-nowrap text-accent-100">
-              <span className="size-1.5 rounded-full bg-emerald-300" aria-hidden="true" />
-              {t.subtitle}
+            <p className="flex min-w-0 items-center gap-1.5 text-xs whitespace-nowrap text-accent-100">
+              <span className="size-1.5 shrink-0 rounded-full bg-emerald-300" aria-hidden="true" />
+              <span className="truncate">{t.subtitle}</span>
             </p>
           </div>
           <label className="sr-only" htmlFor="sk-lang">

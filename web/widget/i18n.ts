@@ -12,7 +12,7 @@ const en = {
   openChat: "Chat with us",
   closeChat: "Close chat",
   title: "Shop assistant",
-  subtitle: "Usually replies instantly",
+  subtitle: "Replies instantly",
   chat: "Chat",
   cart: "Cart",
   orders: "Orders",

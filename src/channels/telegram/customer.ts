@@ -33,6 +33,11 @@ const EN = {
   expired: "This button has expired — just write to me.",
   linked: "Your Telegram is now linked to your web profile.",
   linkFailed: "This link is invalid or has expired. Ask for a new one on the website.",
+  linkConfirm:
+    "This link joins your Telegram chats and orders with a profile on the website. Only confirm if you made this link yourself on the website.",
+  linkYes: "✅ Yes, link them",
+  linkNo: "✖️ No",
+  linkCancelled: "OK, nothing was linked.",
   location: "Thanks, I've saved your location for delivery.",
   pick: "I'd like {name}",
 };
@@ -49,6 +54,11 @@ const TEXTS: Record<Language, Texts> = {
     expired: "Кнопка устарела — просто напишите мне.",
     linked: "Ваш Telegram привязан к профилю на сайте.",
     linkFailed: "Ссылка недействительна или устарела. Получите новую на сайте.",
+    linkConfirm:
+      "Эта ссылка объединит ваши чаты и заказы в Telegram с профилем на сайте. Подтверждайте, только если сами создали ссылку на сайте.",
+    linkYes: "✅ Да, объединить",
+    linkNo: "✖️ Нет",
+    linkCancelled: "Хорошо, ничего не объединено.",
     location: "Спасибо, я сохранил вашу геопозицию для доставки.",
     pick: "Хочу {name}",
   },
@@ -61,6 +71,11 @@ const TEXTS: Record<Language, Texts> = {
     expired: "Кнопка застаріла — просто напишіть мені.",
     linked: "Ваш Telegram прив'язано до профілю на сайті.",
     linkFailed: "Посилання недійсне або застаріло. Отримайте нове на сайті.",
+    linkConfirm:
+      "Це посилання об'єднає ваші чати та замовлення в Telegram з профілем на сайті. Підтверджуйте, лише якщо самі створили посилання на сайті.",
+    linkYes: "✅ Так, об'єднати",
+    linkNo: "✖️ Ні",
+    linkCancelled: "Добре, нічого не об'єднано.",
     location: "Дякую, я зберіг вашу геолокацію для доставки.",
     pick: "Хочу {name}",
   },
@@ -73,6 +88,11 @@ const TEXTS: Record<Language, Texts> = {
     expired: "ปุ่มนี้หมดอายุแล้ว พิมพ์ข้อความถึงฉันได้เลย",
     linked: "เชื่อมต่อ Telegram กับโปรไฟล์เว็บแล้ว",
     linkFailed: "ลิงก์ไม่ถูกต้องหรือหมดอายุ กรุณาขอลิงก์ใหม่บนเว็บไซต์",
+    linkConfirm:
+      "ลิงก์นี้จะรวมแชทและคำสั่งซื้อใน Telegram ของคุณเข้ากับโปรไฟล์บนเว็บไซต์ ยืนยันเฉพาะเมื่อคุณสร้างลิงก์นี้เองบนเว็บไซต์",
+    linkYes: "✅ ใช่ เชื่อมต่อ",
+    linkNo: "✖️ ไม่",
+    linkCancelled: "ตกลง ไม่ได้เชื่อมต่ออะไร",
     location: "ขอบคุณ บันทึกตำแหน่งสำหรับจัดส่งแล้ว",
     pick: "ฉันต้องการ {name}",
   },
@@ -231,13 +251,18 @@ async function onStart(deps: Deps, ctx: Context, payload: string): Promise<void>
   let profile = await getOrCreateTelegramProfile(deps, who);
   const lang = languageOf(ctx.from, profile);
   if (payload.startsWith(LINK_PAYLOAD_PREFIX)) {
-    const linked = await consumeLinkToken(deps, payload, who);
-    if (linked.status === "linked" || linked.status === "already_linked") {
-      profile = linked.profile;
-      await ctx.reply(TEXTS[lang].linked);
-    } else {
-      await ctx.reply(TEXTS[lang].linkFailed);
+    // Someone else can send this link. A Telegram account that already has history is merged
+    // (its orders and chats become readable from the web profile) only after its owner says so.
+    if (profile.totalMessages > 0 || profile.totalOrders > 0) {
+      const token = payload.slice(LINK_PAYLOAD_PREFIX.length);
+      await ctx.reply(TEXTS[lang].linkConfirm, {
+        reply_markup: new InlineKeyboard()
+          .text(TEXTS[lang].linkYes, `lk:${token}`)
+          .text(TEXTS[lang].linkNo, "lx"),
+      });
+      return;
     }
+    profile = await linkAndReply(deps, ctx, payload, who, lang, profile);
   }
   const settings = await getSettings(deps);
   const greeting =
@@ -245,8 +270,37 @@ async function onStart(deps: Deps, ctx: Context, payload: string): Promise<void>
   await sendHtml(ctx, greeting);
 }
 
+async function linkAndReply(
+  deps: Deps,
+  ctx: Context,
+  payload: string,
+  who: NonNullable<ReturnType<typeof identity>>,
+  lang: Language,
+  profile: Profile,
+): Promise<Profile> {
+  const linked = await consumeLinkToken(deps, payload, who);
+  if (linked.status === "linked" || linked.status === "already_linked") {
+    await ctx.reply(TEXTS[lang].linked);
+    return linked.profile;
+  }
+  await ctx.reply(TEXTS[lang].linkFailed);
+  return profile;
+}
+
 async function onButton(deps: Deps, runTurn: TurnRunner, ctx: Context, data: string): Promise<void> {
   const lang = languageOf(ctx.from);
+  if (data === "lx" || data.startsWith("lk:")) {
+    await ctx.answerCallbackQuery();
+    const who = identity(ctx);
+    if (!who) return;
+    if (data === "lx") {
+      await ctx.reply(TEXTS[lang].linkCancelled);
+      return;
+    }
+    const profile = await getOrCreateTelegramProfile(deps, who);
+    await linkAndReply(deps, ctx, `${LINK_PAYLOAD_PREFIX}${data.slice(3)}`, who, lang, profile);
+    return;
+  }
   const [kind, a, token] = data.split(":");
   if (kind === "p" && a) {
     await ctx.answerCallbackQuery();

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { checkHealth } from "../../services/health.js";
+import { type OptionalStaffVariables, optionalStaff } from "../middleware/staff.js";
 
 const ComponentSchema = z.object({
   status: z.enum(["up", "down", "disabled"]),
@@ -31,8 +32,19 @@ const route = createRoute({
 });
 
 export function healthRoutes(deps: Deps) {
-  return new OpenAPIHono().openapi(route, async (c) => {
+  const who = optionalStaff(deps);
+  const r = new OpenAPIHono<{ Variables: OptionalStaffVariables }>();
+  // Who is asking decides only how much is said: a failed staff lookup (database down) is anonymous.
+  r.use("/health", async (c, next) => {
+    await who(c, async () => {}).catch(() => {});
+    await next();
+  });
+  return r.openapi(route, async (c) => {
     const report = await checkHealth(deps);
-    return c.json(report, report.status === "down" ? 503 : 200);
+    // An error's text (hosts, ports, user names) is for staff; everyone else gets the statuses.
+    const components = c.get("staff")
+      ? report.components
+      : Object.fromEntries(Object.entries(report.components).map(([k, { detail: _detail, ...v }]) => [k, v]));
+    return c.json({ ...report, components }, report.status === "down" ? 503 : 200);
   });
 }

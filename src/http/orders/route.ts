@@ -10,6 +10,7 @@ import { newRouter } from "../../app.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import { getConversation } from "../../services/conversations.js";
+import type { Order } from "../../services/orders/create.js";
 import { placeOrder } from "../../services/orders/place.js";
 import {
   DEFAULT_PAGE,
@@ -21,7 +22,7 @@ import {
 } from "../../services/orders/read.js";
 import { rateOrder } from "../../services/orders/review.js";
 import { changeOrderStatus } from "../../services/orders/status.js";
-import { getOrCreateWebProfile } from "../../services/profiles.js";
+import { getOrCreateWebProfile, getProfileById } from "../../services/profiles.js";
 import { type CustomerVariables, customerIdentity } from "../middleware/customer.js";
 import {
   type OptionalStaffVariables,
@@ -39,6 +40,21 @@ async function viewerOf(deps: Deps, vars: Pick<Vars, "staff" | "customerId">): P
   if (staff) return { kind: "staff", staffId: staff.id, username: staff.username };
   const profile = await getOrCreateWebProfile(deps, vars.customerId);
   return { kind: "customer", profileId: profile.id };
+}
+
+/** Fields only staff see: internal notes, the assignee and the idempotency key. */
+const STAFF_ONLY_FIELDS = ["staffNotes", "assignedTo", "idempotencyKey"] as const;
+
+function forCustomer(order: Order): Order {
+  const shown: Record<string, unknown> = { ...order };
+  for (const f of STAFF_ONLY_FIELDS) delete shown[f];
+  return shown as Order;
+}
+
+/** What a viewer may see of an order: staff everything, a customer not the staff-only fields. */
+function shownTo<T extends Order | Order[]>(viewer: { kind: "staff" | "customer" }, o: T): T {
+  if (viewer.kind === "staff") return o;
+  return (Array.isArray(o) ? o.map(forCustomer) : forCustomer(o as Order)) as T;
 }
 
 const errors = {
@@ -112,9 +128,11 @@ export function orderRoutes(deps: Deps) {
     .openapi(getRoute, async (c) => {
       const q = c.req.valid("query");
       const viewer = await viewerOf(deps, { staff: c.get("staff"), customerId: c.get("customerId") });
-      if (q.orderId) return c.json(await getOrderForViewer(deps, q.orderId, viewer), 200);
-      if (q.orderNumber) return c.json(await getOrderByNumberForViewer(deps, q.orderNumber, viewer), 200);
-      if (viewer.kind === "customer") return c.json(await listCustomerOrders(deps, viewer.profileId), 200);
+      if (q.orderId) return c.json(shownTo(viewer, await getOrderForViewer(deps, q.orderId, viewer)), 200);
+      if (q.orderNumber)
+        return c.json(shownTo(viewer, await getOrderByNumberForViewer(deps, q.orderNumber, viewer)), 200);
+      if (viewer.kind === "customer")
+        return c.json(shownTo(viewer, await listCustomerOrders(deps, viewer.profileId)), 200);
       const page = await listOrdersForStaff(deps, {
         status: q.status,
         today: q.today === "true",
@@ -131,8 +149,14 @@ export function orderRoutes(deps: Deps) {
       let conversationId: string | undefined;
       if (staff) {
         if (!body.userProfileId) throw AppError.validation("userProfileId", "staff must name the customer");
+        // Unknown ids are bad input (400 naming the field), not a foreign-key failure (500).
+        if (!(await getProfileById(deps, body.userProfileId)))
+          throw AppError.validation("userProfileId", "no customer with this id");
         profileId = body.userProfileId;
-        conversationId = body.conversationId;
+        const conv = body.conversationId ? await getConversation(deps, body.conversationId) : undefined;
+        if (body.conversationId && conv?.userProfileId !== profileId)
+          throw AppError.validation("conversationId", "no conversation of this customer with this id");
+        conversationId = conv?.id;
       } else {
         // The cookie names the customer; a userProfileId in the body is ignored on purpose.
         profileId = (await getOrCreateWebProfile(deps, c.get("customerId"))).id;
@@ -153,7 +177,7 @@ export function orderRoutes(deps: Deps) {
         ...(staff ? { deliveryFee: body.deliveryFee, discount: body.discount } : {}),
         idempotencyKey: body.idempotencyKey ? `api:${profileId}:${body.idempotencyKey}` : undefined,
       });
-      return c.json(order, 201);
+      return c.json(shownTo({ kind: staff ? "staff" : "customer" }, order), 201);
     })
     .openapi(patchRoute, async (c) => {
       const body = c.req.valid("json");
@@ -171,6 +195,7 @@ export function orderRoutes(deps: Deps) {
       const { orderId } = c.req.valid("param");
       const body = c.req.valid("json");
       const profile = await getOrCreateWebProfile(deps, c.get("customerId"));
-      return c.json(await rateOrder(deps, { orderId, profileId: profile.id, ...body }), 200);
+      const rated = await rateOrder(deps, { orderId, profileId: profile.id, ...body });
+      return c.json(shownTo({ kind: "customer" }, rated), 200);
     });
 }

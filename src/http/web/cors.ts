@@ -10,13 +10,12 @@ import type { MiddlewareHandler } from "hono";
 export const WIDGET_API_PATHS = ["/api/agent/chat", "/api/catalog", "/api/orders", "/api/events"];
 
 export function widgetCors(allowedOrigins: readonly string[]): MiddlewareHandler {
-  const allowAny = allowedOrigins.includes("*");
   const allowed = new Set(allowedOrigins.map((o) => o.replace(/\/$/, "")));
   return async function widgetCorsMiddleware(c, next) {
     const origin = c.req.header("origin");
     const path = c.req.path;
     const applies = origin && WIDGET_API_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
-    if (!applies || !(allowAny || allowed.has(origin))) {
+    if (!applies || !allowed.has(origin)) {
       await next();
       return;
     }

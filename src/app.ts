@@ -3,7 +3,6 @@
  * Order: request id → access log → body limit (64 KB on the API) → routes → 404 → onError.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "./deps.js";
 import { AppError } from "./errors.js";
 import { adminRoutes } from "./http/admin/index.js";
@@ -19,6 +18,7 @@ import { healthRoutes } from "./http/health/route.js";
 import { customerConversationRoutes, meRoutes } from "./http/me/route.js";
 import { httpMetrics } from "./http/metrics/middleware.js";
 import { metricsRoutes } from "./http/metrics/route.js";
+import { bodyLimit } from "./http/middleware/body-limit.js";
 import { rateLimit } from "./http/middleware/rate-limit.js";
 import { type RequestIdVariables, requestId } from "./http/middleware/request-id.js";
 import { registerStaffSecuritySchemes } from "./http/middleware/staff.js";

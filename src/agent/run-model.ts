@@ -6,6 +6,7 @@
  */
 import { generateText, type ModelMessage, type StepResult, stepCountIs, streamText, type ToolSet } from "ai";
 import type { Logger } from "../logger.js";
+import { redactText } from "../logger.js";
 import { type ErrorCategory, errorCategoryOf, type TraceStatus } from "../services/traces.js";
 import type { AgentModel, AgentModels } from "./models/index.js";
 
@@ -118,8 +119,19 @@ export async function runModel(
   } catch (error) {
     if (models.primary === models.fallback) throw error;
     const category = errorCategoryOf(error);
+    // Only the error's name, message and status: an AI SDK error carries the whole prompt
+    // (customer messages and context), which must not reach the logs.
+    const e = error as { name?: string; message?: string; statusCode?: number };
     logger.warn(
-      { err: error, model: models.primary.name, category },
+      {
+        error: {
+          name: e.name,
+          message: redactText(String(e.message ?? "")).slice(0, 300),
+          statusCode: e.statusCode,
+        },
+        model: models.primary.name,
+        category,
+      },
       "model failed; the offline assistant answers",
     );
     steps.push({

@@ -260,37 +260,28 @@ const HASH: Strain[] = [
   ],
 ];
 
+/** Weighed goods of one category: flower (min 20 g) or hash (min 10 g). */
+const weighed =
+  (category: string, minQuantity: string, stock: string) =>
+  ([name, type, thc, cbg, effects, flavors, [p1, p5, p20], our, description]: Strain): CatalogItemInput => ({
+    name,
+    category,
+    type,
+    thc,
+    cbg,
+    effects,
+    flavors,
+    isOur: our,
+    description,
+    unit: "g",
+    minQuantity,
+    stock,
+    priceTiers: tiers(p1, p5, p20),
+  });
+
 export const DEMO_CATALOG: CatalogItemInput[] = [
-  ...FLOWER.map(([name, type, thc, cbg, effects, flavors, [p1, p5, p20], our, description]) => ({
-    name,
-    category: "flower",
-    type,
-    thc,
-    cbg,
-    effects,
-    flavors,
-    isOur: our,
-    description,
-    unit: "g" as const,
-    minQuantity: "20",
-    stock: "500",
-    priceTiers: tiers(p1, p5, p20),
-  })),
-  ...HASH.map(([name, type, thc, cbg, effects, flavors, [p1, p5, p20], our, description]) => ({
-    name,
-    category: "hash",
-    type,
-    thc,
-    cbg,
-    effects,
-    flavors,
-    isOur: our,
-    description,
-    unit: "g" as const,
-    minQuantity: "10",
-    stock: "200",
-    priceTiers: tiers(p1, p5, p20),
-  })),
+  ...FLOWER.map(weighed("flower", "20", "500")),
+  ...HASH.map(weighed("hash", "10", "200")),
   {
     name: "Pre-roll Purple Haze",
     category: "pre-rolls",

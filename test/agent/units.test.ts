@@ -5,43 +5,13 @@ import { parsePhone, parseQuantity } from "../../src/agent/fields.js";
 import { detectIntents, isConfirmation } from "../../src/agent/intent.js";
 import { detectLanguage } from "../../src/agent/language.js";
 import { resolveProduct, searchCatalog } from "../../src/agent/search.js";
-import { DEMO_CATALOG } from "../../src/services/catalog/demo.js";
 import type { CatalogItem } from "../../src/services/catalog/types.js";
 import { costOf } from "../../src/services/traces.js";
+import { demoCatalogItems } from "../helpers/catalog.js";
 
 let catalog: CatalogItem[];
 beforeAll(() => {
-  // The demo catalog in the shape readers get (ids and prices as the database would give them).
-  catalog = DEMO_CATALOG.map((i, n) => ({
-    id: `id-${n}`,
-    slug: i.name.toLowerCase().replace(/\W+/g, "-"),
-    name: i.name,
-    category: i.category,
-    type: i.type ?? null,
-    thc: i.thc ? Number(i.thc) : null,
-    cbg: i.cbg ? Number(i.cbg) : null,
-    description: i.description ?? null,
-    effects: i.effects ?? [],
-    flavors: i.flavors ?? [],
-    unit: i.unit,
-    minQuantity: i.minQuantity ?? "1",
-    stock: i.stock ?? null,
-    inStock: true,
-    isOur: i.isOur ?? false,
-    imageUrl: null,
-    sortOrder: n,
-    prices: (i.priceTiers ?? []).map((t, k) => ({
-      id: `p${n}-${k}`,
-      kind: "weight" as const,
-      label: `${t.grams}g`,
-      grams: t.grams,
-      size: null,
-      color: null,
-      sku: null,
-      price: t.price,
-      stock: null,
-    })),
-  }));
+  catalog = demoCatalogItems();
 });
 
 describe("language", () => {

@@ -1,54 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEMO_CATALOG } from "../../src/services/catalog/demo.js";
 import type { CatalogItem } from "../../src/services/catalog/types.js";
 import { fromCents, toCents } from "../../src/services/money.js";
 import { quote } from "../../src/services/pricing.js";
+import { demoCatalogItems } from "../helpers/catalog.js";
 
-// A catalog built from the demo input, with ids, as the database would hand it out.
-const catalog: CatalogItem[] = DEMO_CATALOG.map((d, i) => ({
-  id: `p${i}`,
-  slug: d.name,
-  name: d.name,
-  category: d.category,
-  type: d.type ?? null,
-  thc: d.thc ? Number(d.thc) : null,
-  cbg: d.cbg ? Number(d.cbg) : null,
-  description: null,
-  effects: d.effects ?? [],
-  flavors: d.flavors ?? [],
-  unit: d.unit,
-  minQuantity: d.minQuantity ?? "1",
-  stock: d.stock ?? null,
-  inStock: true,
-  isOur: false,
-  imageUrl: null,
-  sortOrder: i,
-  prices: [
-    ...(d.priceTiers ?? []).map((t, j) => ({
-      id: `p${i}t${j}`,
-      kind: "weight" as const,
-      label: `${t.grams}g`,
-      grams: t.grams,
-      size: null,
-      color: null,
-      sku: null,
-      price: t.price,
-      stock: null,
-    })),
-    ...(d.variants ?? []).map((v, j) => ({
-      id: `p${i}v${j}`,
-      kind: "variant" as const,
-      label: [v.size, v.color].filter(Boolean).join(" / "),
-      grams: null,
-      size: v.size ?? null,
-      color: v.color ?? null,
-      sku: v.sku ?? null,
-      price: v.price,
-      stock: v.stock ?? null,
-    })),
-  ],
-}));
+const catalog: CatalogItem[] = demoCatalogItems();
 const opts = { deliveryFee: "100.00", currency: "฿" };
 const purpleHaze = catalog.find((c) => c.name === "Purple Haze")!;
 const hash = catalog.find((c) => c.category === "hash")!;

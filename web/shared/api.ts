@@ -5,6 +5,7 @@
  * issues, never something the page stores or sends itself.
  */
 import type { z } from "zod";
+import { CachePrefixes } from "../../src/cache/keys.js";
 import * as S from "./schemas.js";
 import { readSseData } from "./sse.js";
 
@@ -208,28 +209,11 @@ export function nextStatuses(status: string): S.OrderStatus[] {
   return next ? [next, "cancelled"] : ["cancelled"];
 }
 
-export const CACHE_PREFIXES = [
-  "user:profile:",
-  "user:telegram:",
-  "user:context:",
-  "auth:token:",
-  "conversation:",
-  "conversations:user:",
-  "menu:",
-  "menu:category:",
-  "agent:context:",
-  "full_context:",
-  "settings:",
-  "analytics:",
-  "order:status:",
-  "orders:",
-  "orders:user:",
-  "semantic:",
-  "session:",
-  "rate_limit:",
-  "lock:",
-  "workflow:waiting:",
-] as const;
+/**
+ * The prefixes `clear-prefix` accepts: the server's own list (a dependency-free constants module),
+ * so the dashboard's choices can never drift from what the API validates.
+ */
+export const CACHE_PREFIXES = CachePrefixes;
 
 export type AnalyticsMetric =
   | "all"

@@ -39,3 +39,8 @@ export function formatUsd(v: number | string | null | undefined): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
+
+/** "× 20g" / "× 2 pcs": an order line's quantity with its unit (weighed goods default to grams). */
+export function formatLineQuantity(item: { quantity: number | string; unit?: string | null }): string {
+  return `× ${item.quantity}${item.unit === "g" || !item.unit ? "g" : ` ${item.unit}`}`;
+}

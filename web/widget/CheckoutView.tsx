@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { errorMessage, type PaymentMethod } from "../shared/api.js";
-import { formatMoney } from "../shared/format.js";
+import { formatLineQuantity, formatMoney } from "../shared/format.js";
 import { BackIcon, CheckIcon } from "../shared/icons.js";
 import type { Order } from "../shared/schemas.js";
 import { useStrings, useWidget } from "./context.js";
@@ -212,11 +212,7 @@ export function OrderSummary({ order }: { order: Order }) {
           // biome-ignore lint/suspicious/noArrayIndexKey: order lines are fixed once placed
           <li key={i} className="flex justify-between gap-3 text-sm">
             <span className="text-ink">
-              {item.displayName}{" "}
-              <span className="text-muted">
-                × {item.quantity}
-                {item.unit === "g" || !item.unit ? "g" : ` ${item.unit}`}
-              </span>
+              {item.displayName} <span className="text-muted">{formatLineQuantity(item)}</span>
             </span>
             <span className="tabular-nums text-stone-700">
               {item.lineTotal ? formatMoney(item.lineTotal, order.currency) : ""}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, nextStatuses } from "../../shared/api.js";
-import { formatDateTime, formatMoney, formatRelative } from "../../shared/format.js";
+import { formatDateTime, formatLineQuantity, formatMoney, formatRelative } from "../../shared/format.js";
 import type { Order, OrderStatus } from "../../shared/schemas.js";
 import { api } from "../context.js";
 import { linkProps, navigate } from "../router.js";
@@ -294,11 +294,7 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
               // biome-ignore lint/suspicious/noArrayIndexKey: order lines are fixed
               <li key={i} className="flex justify-between gap-3 px-3 py-2 text-sm">
                 <span>
-                  {item.displayName}{" "}
-                  <span className="text-muted">
-                    × {item.quantity}
-                    {item.unit === "g" || !item.unit ? "g" : ` ${item.unit}`}
-                  </span>
+                  {item.displayName} <span className="text-muted">{formatLineQuantity(item)}</span>
                 </span>
                 <span className="tabular-nums">
                   {item.lineTotal ? formatMoney(item.lineTotal, o.currency) : ""}

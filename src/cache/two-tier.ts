@@ -54,6 +54,7 @@ export class TwoTierCache implements AppCache {
   private readonly now: () => number;
   private readonly graceMs: number;
   private l1Cap = Number.POSITIVE_INFINITY;
+  private busSubscribed = false;
   private closed = false;
 
   // Invalidations seen while loads are running: a load that started before one must not cache
@@ -97,6 +98,7 @@ export class TwoTierCache implements AppCache {
       () => this.invalidateAllLocal(),
     );
     if (!subscribed) this.l1Cap = this.opts.l1TtlWithoutBusMs ?? 5000;
+    this.busSubscribed = subscribed;
     return this;
   }
 
@@ -380,12 +382,11 @@ export class TwoTierCache implements AppCache {
   }
 
   private storeL1(key: string, value: unknown, freshUntil: number): void {
-    // While Redis is unreachable no invalidation from other instances can arrive, so what this
-    // instance caches meanwhile is kept only briefly (as without a bus).
-    const cap =
-      this.guard && !this.guard.available()
-        ? Math.min(this.l1Cap, this.opts.l1TtlWithoutBusMs ?? 5000)
-        : this.l1Cap;
+    // While the invalidation bus is disconnected (Redis down) no other instance's invalidation
+    // can arrive, so what this instance caches meanwhile is kept only briefly (as without a bus).
+    // It depends on the bus, not on failing commands: that is what decides whether L1 can be stale.
+    const busDown = this.busSubscribed && this.guard?.driver.busConnected() === false;
+    const cap = busDown ? Math.min(this.l1Cap, this.opts.l1TtlWithoutBusMs ?? 5000) : this.l1Cap;
     const capped = Math.min(freshUntil, this.now() + cap);
     this.l1.set(key, {
       value,

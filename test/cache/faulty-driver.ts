@@ -53,6 +53,9 @@ export class FaultyDriver implements L2Driver {
   syncSubscription() {
     return this.inner.syncSubscription();
   }
+  busConnected() {
+    return this.inner.busConnected();
+  }
   close() {
     return this.inner.close();
   }

@@ -115,6 +115,10 @@ export class IoRedisDriver implements L2Driver {
     return true;
   }
 
+  busConnected(): boolean {
+    return this.subscriber?.status === "ready";
+  }
+
   async syncSubscription(): Promise<void> {
     // Replies on one connection come in order: once PING answers, earlier messages were delivered.
     if (this.subscriber?.status === "ready") await this.subscriber.ping();

@@ -38,5 +38,7 @@ export interface L2Driver {
   subscribe(channel: string, onMessage: (message: string) => void, onGap: () => void): Promise<boolean>;
   /** Resolves once every message published before this call has reached `onMessage`. */
   syncSubscription(): Promise<void>;
+  /** Whether the subscription is connected now, i.e. other instances' invalidations can arrive. */
+  busConnected(): boolean;
   close(): Promise<void>;
 }

@@ -136,5 +136,10 @@ export class UpstashDriver implements L2Driver {
 
   async syncSubscription(): Promise<void> {}
 
+  /** REST has no subscription: the cache caps L1 lifetimes instead. */
+  busConnected(): boolean {
+    return false;
+  }
+
   async close(): Promise<void> {}
 }

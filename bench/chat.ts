@@ -2,20 +2,21 @@
  * Chat benchmark (`npm run bench -- chat`): the whole assistant pipeline over HTTP (POST
  * /api/agent/chat, SSE, cookie identity, lock, writes, cache) with the offline assistant on real
  * PostgreSQL + Redis, 50 concurrent conversations, next to a bare HTTP endpoint served by the
- * same stack in the same run. The load generator runs in a worker thread (its own event loop).
- * Uses DATABASE_URL / REDIS_URL, else the machine's 127.0.0.1 servers. BENCH_SECONDS (default
- * 10) and BENCH_CONCURRENCY (default 50) tune it; BENCH_PROFILE=<file> writes a CPU profile of
- * the measured chat run; BENCH_INSTANCES=2 serves the conversations from two server processes.
+ * same stack in the same run. The load generator is a separate process. Uses DATABASE_URL /
+ * REDIS_URL, else the machine's 127.0.0.1 servers. Tuning: BENCH_SECONDS (default 10),
+ * BENCH_WARMUP_SECONDS (default 6), BENCH_CONCURRENCY (default 50); BENCH_PROFILE=<file> writes
+ * a CPU profile and BENCH_HEAP_PROFILE=<file> an allocation profile of the measured chat run;
+ * BENCH_INSTANCES=2 serves the conversations from two server processes.
  */
 
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { type AddressInfo, Socket } from "node:net";
-import { Worker } from "node:worker_threads";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import postgres from "postgres";
+import { turnWriters } from "../src/agent/persist.js";
 import { ensureSemanticIndex } from "../src/agent/semantic-cache.js";
 import { createApp } from "../src/app.js";
 import { createCache } from "../src/cache/index.js";
@@ -28,6 +29,8 @@ import { createLogger } from "../src/logger.js";
 import { seedDemoCatalogIfEmpty } from "../src/services/catalog/index.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Chat warm-up before measuring: caches, connections and V8's optimizing compiler settle. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 6);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PG = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -45,9 +48,13 @@ const SCRIPT = [
   "yes",
 ];
 
-/** The load generator: plain node:http with keep-alive, in a worker thread. */
+/**
+ * The load generator: plain node:http with keep-alive, in a process of its own (not a worker
+ * thread: V8's compiler and GC helper threads are per process, and the server's must be measured
+ * alone). It reports its result and its own CPU time on stdout.
+ */
 const LOAD = `
-const { parentPort, workerData } = require("node:worker_threads");
+const workerData = JSON.parse(process.env.BENCH_LOAD);
 const http = require("node:http");
 const { ports, path, concurrency, seconds, script, chat } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -98,11 +105,13 @@ async function client(port, deadline, lat) {
   const elapsed = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
   const q = (p) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))];
-  parentPort.postMessage({
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({
+    cpuMs: (cpu.user + cpu.system) / 1000,
     requests: rs.reduce((s, r) => s + r.done, 0),
     errors: rs.reduce((s, r) => s + r.errors, 0),
     elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), byPort, firstError,
-  });
+  }));
   agent.destroy();
 })();
 `;
@@ -118,19 +127,31 @@ interface LoadResult {
   firstError?: string;
   /** Requests served per port. */
   byPort: Record<string, number>;
+  /** CPU time of the load generator process (ms). */
+  cpuMs: number;
 }
 
 function load(ports: number[], path: string, chat: boolean, seconds: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(LOAD, {
-      eval: true,
-      workerData: { ports, path, concurrency: CONCURRENCY, seconds, script: SCRIPT, chat },
+    const child = spawn(process.execPath, ["-e", LOAD], {
+      env: {
+        ...process.env,
+        BENCH_LOAD: JSON.stringify({ ports, path, concurrency: CONCURRENCY, seconds, script: SCRIPT, chat }),
+      },
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    w.once("message", (m: LoadResult) => {
-      void w.terminate();
-      resolve(m);
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
     });
-    w.once("error", reject);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      try {
+        resolve(JSON.parse(out) as LoadResult);
+      } catch {
+        reject(new Error(`load generator exited with ${code}: ${out.slice(0, 300)}`));
+      }
+    });
   });
 }
 
@@ -236,7 +257,14 @@ function cpuSnapshot(otherPids: number[] = []) {
       return 0;
     }
   };
+  // Threads of this process other than the main one, by id: V8's compiler and GC helpers.
+  const helpers: Record<string, number> = {};
+  try {
+    for (const tid of readdirSync("/proc/self/task"))
+      if (tid !== String(process.pid)) helpers[tid] = ticks(`/proc/self/task/${tid}/stat`);
+  } catch {}
   const snap = {
+    helpers,
     server: ticks(`/proc/self/task/${process.pid}/stat`),
     process: ticks("/proc/self/stat"),
     others: otherPids.reduce((sum, pid) => sum + ticks(`/proc/${pid}/stat`), 0),
@@ -259,23 +287,43 @@ function cpuSnapshot(otherPids: number[] = []) {
   return snap;
 }
 
-/** BENCH_PROFILE=file.cpuprofile: a CPU profile of the server's thread during the measured chat run. */
-async function startProfile() {
+/**
+ * BENCH_PROFILE=file.cpuprofile: a CPU profile of the server's thread during the measured chat
+ * run; BENCH_HEAP_PROFILE=file.heapprofile: where that run allocates (sampled).
+ */
+async function startProfile(cpu: boolean, heap: boolean) {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
     new Promise<unknown>((resolve, reject) =>
       session.post(method, params, (err, r) => (err ? reject(err) : resolve(r))),
     );
-  await post("Profiler.enable");
-  await post("Profiler.setSamplingInterval", { interval: 500 });
-  await post("Profiler.start");
+  if (cpu) {
+    await post("Profiler.enable");
+    await post("Profiler.setSamplingInterval", { interval: 500 });
+    await post("Profiler.start");
+  }
+  if (heap) {
+    await post("HeapProfiler.enable");
+    await post("HeapProfiler.startSampling", {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
   return {
-    async stop(file: string) {
-      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
-      writeFileSync(file, JSON.stringify(profile));
+    async stop(cpuFile?: string, heapFile?: string) {
+      if (cpuFile) {
+        const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+        writeFileSync(cpuFile, JSON.stringify(profile));
+        process.stdout.write(`CPU profile of the chat run: ${cpuFile}\n`);
+      }
+      if (heapFile) {
+        const { profile } = (await post("HeapProfiler.stopSampling")) as { profile: unknown };
+        writeFileSync(heapFile, JSON.stringify(profile));
+        process.stdout.write(`allocation profile of the chat run: ${heapFile}\n`);
+      }
       session.disconnect();
-      process.stdout.write(`CPU profile of the chat run: ${file}\n`);
     },
   };
 }
@@ -343,13 +391,32 @@ export async function run(): Promise<void> {
       `chat bench: ${CONCURRENCY} concurrent conversations, ${SECONDS}s per run, offline assistant, PostgreSQL + Redis, ${INSTANCES} server instance(s)\n`,
     );
     await load([bare.port], "/bare", false, 2);
-    await load(ports, "/api/agent/chat", true, 3); // warm-up: caches, JIT, connections
     const b = await load([bare.port], "/bare", false, SECONDS);
-    const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
+    // The chat warm-up right before the chat run: V8 drops the compiled code of functions that go
+    // unused for a while, so a bare run in between would make the chat run compile it all again.
+    await load(ports, "/api/agent/chat", true, WARMUP_SECONDS);
+    const { BENCH_PROFILE, BENCH_HEAP_PROFILE } = process.env;
+    const profiler =
+      BENCH_PROFILE || BENCH_HEAP_PROFILE
+        ? await startProfile(Boolean(BENCH_PROFILE), Boolean(BENCH_HEAP_PROFILE))
+        : undefined;
+    const writers = turnWriters(deps.database);
+    const batches0 = {
+      ...writers.start.stats,
+      fb: writers.finish.stats.batches,
+      fi: writers.finish.stats.items,
+    };
     const cpu0 = cpuSnapshot(others.map((o) => o.pid));
     const c = await load(ports, "/api/agent/chat", true, SECONDS);
     const cpu1 = cpuSnapshot(others.map((o) => o.pid));
-    if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
+    const perBatch = {
+      start:
+        (writers.start.stats.items - batches0.items) /
+        Math.max(1, writers.start.stats.batches - batches0.batches),
+      finish:
+        (writers.finish.stats.items - batches0.fi) / Math.max(1, writers.finish.stats.batches - batches0.fb),
+    };
+    if (profiler) await profiler.stop(BENCH_PROFILE, BENCH_HEAP_PROFILE);
     // Round trips per turn, counted on a short separate run (counting costs a little).
     const writes = writeCounter(Number(new URL(PG).port || 5432), Number(new URL(REDIS).port || 6379));
     writes.start();
@@ -384,9 +451,16 @@ export async function run(): Promise<void> {
     process.stdout.write(
       `\nsocket writes per turn: PostgreSQL ${per(writes.counts.pg)}, Redis ${per(writes.counts.redis)}, HTTP response ${per(writes.counts.http)}\n`,
     );
-    const cpuPer = (k: keyof typeof cpu0) => fmt((cpu1[k] - cpu0[k]) / c.requests, 2);
     process.stdout.write(
-      `CPU ms per turn: server thread ${cpuPer("server")}, whole bench process (server + load generator) ${cpuPer("process")}${others.length ? `, other instances ${cpuPer("others")}` : ""}, PostgreSQL ${cpuPer("pg")}, Redis ${cpuPer("redis")}\n`,
+      `group commit: ${fmt(perBatch.start, 1)} turn starts and ${fmt(perBatch.finish, 1)} turn ends per statement\n`,
+    );
+    const cpuPer = (k: "server" | "process" | "others" | "pg" | "redis") =>
+      fmt((cpu1[k] - cpu0[k]) / c.requests, 2);
+    let helperMs = 0;
+    for (const [tid, ms] of Object.entries(cpu1.helpers))
+      if (cpu0.helpers[tid] !== undefined) helperMs += ms - cpu0.helpers[tid];
+    process.stdout.write(
+      `CPU ms per turn: server thread ${cpuPer("server")}, V8 helper threads ${fmt(helperMs / c.requests, 2)}, server process ${cpuPer("process")}, load generator ${fmt(c.cpuMs / c.requests, 2)}${others.length ? `, other instances ${cpuPer("others")}` : ""}, PostgreSQL ${cpuPer("pg")}, Redis ${cpuPer("redis")}\n`,
     );
     process.stdout.write(
       `turns/second: ${fmt(cRps, 0)} (goal 1000 on 2 cores) over ${c.requests} turns, ${INSTANCES} server instance${INSTANCES > 1 ? "s" : ""}\n`,

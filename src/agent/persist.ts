@@ -6,10 +6,16 @@
  * recordCustomerMessage, trackEvent), in one round trip each, because a turn is the hot path.
  * Caches are updated in place (write-through) rather than dropped, so the next turn reads them
  * from memory; other instances drop theirs.
+ *
+ * Under load the statements of concurrent turns are group-committed (src/db/group-commit.ts):
+ * the starts (or ends) of every turn that arrives while earlier ones are being written go out
+ * as one statement over all their rows, so PostgreSQL commits once for many turns.
  */
 import { eq } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
 import type { CacheEntry } from "../cache/types.js";
+import type { DatabaseHandle } from "../db/client.js";
+import { GroupCommit } from "../db/group-commit.js";
 import { agentSessions } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { type Conversation, HISTORY_LIMIT, type Message } from "../services/conversations.js";
@@ -127,6 +133,168 @@ const FINISH_WITH_REPLY_SQL = `with m as (
     update conversations set last_message_at = $3::timestamptz, message_count = message_count + 1 where id = $1
   ), ${FINISH_PARTS} select version from s`;
 
+/*
+ * The same two statements over many turns at once (group commit): one row per turn in $1. The
+ * turns of one batch are of different conversations (a conversation runs one turn at a time),
+ * but may share a customer, so profile counters are summed per customer.
+ */
+const START_MANY_SQL = `with x as (
+    select * from jsonb_to_recordset($1::jsonb) as x(id uuid, conversation_id uuid, user_profile_id uuid,
+      content text, language text, metadata jsonb, at timestamptz, gap_start timestamptz, event_data jsonb, channel text)
+  ), m as (
+    insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, metadata, created_at)
+    select id, conversation_id, user_profile_id, 'user', content, language, metadata, at from x
+  ), c as (
+    update conversations set last_message_at = x.at, message_count = message_count + 1, language = x.language
+    from x where conversations.id = x.conversation_id
+    returning conversations.id, conversations.message_count, conversations.takeover_until
+  ), px as (
+    select user_profile_id, count(*)::int as n, max(at) as at, min(gap_start) as gap_start from x group by user_profile_id
+  ), p as (
+    update user_profiles set total_messages = total_messages + px.n,
+      total_visits = total_visits + case when last_visit < px.gap_start then 1 else 0 end,
+      last_visit = px.at
+    from px where user_profiles.id = px.user_profile_id
+    returning user_profiles.id, total_visits, total_messages, is_blocked
+  ), e as (
+    insert into agent_events (user_profile_id, conversation_id, event_type, event_data, channel, created_at)
+    select user_profile_id, conversation_id, 'chat_message', event_data, channel, at from x
+  )
+  select c.id as conversation_id, c.message_count, c.takeover_until, p.total_visits, p.total_messages, p.is_blocked
+  from c join x on x.conversation_id = c.id join p on p.id = x.user_profile_id`;
+
+const FINISH_MANY_SQL = `with x as (
+    select * from jsonb_to_recordset($1::jsonb) as x(conversation_id uuid, user_profile_id uuid, at timestamptz,
+      state jsonb, reply_id uuid, content text, language text, product_cards jsonb, metadata jsonb)
+  ), m as (
+    insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, product_cards, metadata, created_at)
+    select reply_id, conversation_id, user_profile_id, 'assistant', content, language, product_cards, metadata, at
+    from x where reply_id is not null
+  ), c as (
+    update conversations set last_message_at = x.at, message_count = message_count + 1
+    from x where conversations.id = x.conversation_id and x.reply_id is not null
+  ), s as (
+    insert into agent_sessions (conversation_id, user_profile_id, state, version, created_at, updated_at)
+    select conversation_id, user_profile_id, state, 1, at, at from x
+    on conflict (conversation_id) do update set state = excluded.state, version = agent_sessions.version + 1,
+      updated_at = excluded.updated_at
+    returning conversation_id, version
+  ), t as (${traceInsertSql("$2")}), u as (${usageInsertSql("$3")}), e as (${eventInsertSql("$4")})
+  select conversation_id, version from s`;
+
+interface StartRow {
+  id: string;
+  conversation_id: string;
+  user_profile_id: string;
+  content: string;
+  language: string;
+  metadata: Record<string, unknown>;
+  at: string;
+  gap_start: string;
+  event_data: Record<string, unknown>;
+  channel: string;
+}
+
+interface StartCounters {
+  message_count: number;
+  takeover_until: string | Date | null;
+  total_visits: number;
+  total_messages: number;
+  is_blocked: boolean;
+}
+
+interface FinishRow {
+  conversation_id: string;
+  user_profile_id: string;
+  at: string;
+  state: unknown;
+  reply_id: string | null;
+  content: string | null;
+  language: string | null;
+  product_cards: string[] | null;
+  metadata: Record<string, unknown> | null;
+  traces: unknown[];
+  usage: unknown[];
+  events: unknown[];
+}
+
+interface TurnWriters {
+  start: GroupCommit<StartRow, StartCounters | undefined>;
+  finish: GroupCommit<FinishRow, number | undefined>;
+}
+
+const writers = new WeakMap<DatabaseHandle, TurnWriters>();
+
+/** The group-commit writers of this database (one pair per database handle). */
+export function turnWriters(database: DatabaseHandle): TurnWriters {
+  let w = writers.get(database);
+  if (w) return w;
+  w = {
+    start: new GroupCommit<StartRow, StartCounters | undefined>({
+      async one(r) {
+        const [row] = await database.query<StartCounters>(START_SQL, [
+          r.id,
+          r.conversation_id,
+          r.user_profile_id,
+          r.content,
+          r.language,
+          JSON.stringify(r.metadata),
+          r.at,
+          r.gap_start,
+          JSON.stringify(r.event_data),
+          r.channel,
+        ]);
+        return row;
+      },
+      async many(rows) {
+        const out = await database.query<StartCounters & { conversation_id: string }>(START_MANY_SQL, [
+          JSON.stringify(rows),
+        ]);
+        const byConversation = new Map(out.map((o) => [String(o.conversation_id), o]));
+        return rows.map((r) => byConversation.get(r.conversation_id));
+      },
+    }),
+    finish: new GroupCommit<FinishRow, number | undefined>({
+      async one(r) {
+        const params: unknown[] = [
+          r.conversation_id,
+          r.user_profile_id,
+          r.at,
+          JSON.stringify(r.state),
+          JSON.stringify(r.traces),
+          JSON.stringify(r.usage),
+          JSON.stringify(r.events),
+        ];
+        if (r.reply_id !== null)
+          params.push(
+            r.reply_id,
+            r.content,
+            r.language,
+            JSON.stringify(r.product_cards),
+            JSON.stringify(r.metadata),
+          );
+        const [row] = await database.query<{ version: number }>(
+          r.reply_id !== null ? FINISH_WITH_REPLY_SQL : FINISH_SQL,
+          params,
+        );
+        return row ? Number(row.version) : undefined;
+      },
+      async many(rows) {
+        const out = await database.query<{ conversation_id: string; version: number }>(FINISH_MANY_SQL, [
+          JSON.stringify(rows.map(({ traces: _t, usage: _u, events: _e, ...r }) => r)),
+          JSON.stringify(rows.flatMap((r) => r.traces)),
+          JSON.stringify(rows.flatMap((r) => r.usage)),
+          JSON.stringify(rows.flatMap((r) => r.events)),
+        ]);
+        const byConversation = new Map(out.map((o) => [String(o.conversation_id), Number(o.version)]));
+        return rows.map((r) => byConversation.get(r.conversation_id));
+      },
+    }),
+  };
+  writers.set(database, w);
+  return w;
+}
+
 /** Saves the customer's message with its counters and event, in one statement. */
 export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promise<StartTurnResult> {
   const now = deps.clock.now();
@@ -134,24 +302,18 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   const gapStart = new Date(now.getTime() - VISIT_GAP_MS).toISOString();
   const id = crypto.randomUUID();
   const { profile, conversation: conv } = input;
-  const [r] = await deps.database.query<{
-    message_count: number;
-    takeover_until: string | Date | null;
-    total_visits: number;
-    total_messages: number;
-    is_blocked: boolean;
-  }>(START_SQL, [
+  const r = await turnWriters(deps.database).start.submit({
     id,
-    conv.id,
-    profile.id,
-    input.text,
-    input.language,
-    JSON.stringify(input.metadata ?? {}),
-    nowIso,
-    gapStart,
-    JSON.stringify({ role: "user", language: input.language, length: input.text.length }),
-    input.channel,
-  ]);
+    conversation_id: conv.id,
+    user_profile_id: profile.id,
+    content: input.text,
+    language: input.language,
+    metadata: input.metadata ?? {},
+    at: nowIso,
+    gap_start: gapStart,
+    event_data: { role: "user", language: input.language, length: input.text.length },
+    channel: input.channel,
+  });
   if (!r) throw new Error("turn start: conversation or profile vanished");
   const message = messageOf(id, conv, "user", input.text, input.language, now, [], input.metadata);
   const conversation: Conversation = {
@@ -220,32 +382,24 @@ export async function finishTurn(deps: PersistDeps, input: FinishTurnInput): Pro
   const conv = input.conversation;
   const id = crypto.randomUUID();
   const records = traceRecords(input.traces);
-  const params: unknown[] = [
-    conv.id,
-    conv.userProfileId,
-    nowIso,
-    JSON.stringify(input.state),
-    JSON.stringify(records.traces),
-    JSON.stringify(records.usage),
-    JSON.stringify(eventRecords(input.events ?? [], now)),
-  ];
-  if (input.reply) {
-    params.push(
-      id,
-      input.reply.content,
-      input.reply.language,
-      JSON.stringify(input.reply.productCards),
-      JSON.stringify(input.reply.metadata),
-    );
-  }
-  const [r] = await deps.database.query<{ version: number }>(
-    input.reply ? FINISH_WITH_REPLY_SQL : FINISH_SQL,
-    params,
-  );
+  const version = await turnWriters(deps.database).finish.submit({
+    conversation_id: conv.id,
+    user_profile_id: conv.userProfileId,
+    at: nowIso,
+    state: input.state,
+    reply_id: input.reply ? id : null,
+    content: input.reply?.content ?? null,
+    language: input.reply?.language ?? null,
+    product_cards: input.reply?.productCards ?? null,
+    metadata: input.reply?.metadata ?? null,
+    traces: records.traces,
+    usage: records.usage,
+    events: eventRecords(input.events ?? [], now),
+  });
   const entries: CacheEntry[] = [
     {
       key: CacheKeys.agentSession(conv.id),
-      value: { state: input.state, version: Number(r?.version ?? input.session.version + 1) },
+      value: { state: input.state, version: version ?? input.session.version + 1 },
       ttl: CacheTTL.agentSession,
     },
   ];

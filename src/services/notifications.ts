@@ -52,43 +52,78 @@ export interface CreateNotificationInput {
   payload: Record<string, unknown>;
 }
 
+/*
+ * One constant statement (prepared once per connection, no query building): the new record's
+ * id, or the id of the record its subject already has.
+ */
+const INSERT_SQL = `with ins as (
+    insert into notifications (type, dedupe_key, user_profile_id, conversation_id, order_id, payload, created_at)
+    values ($1, $2, $3::uuid, $4::uuid, $5::uuid, $6::jsonb, $7::timestamptz)
+    on conflict (dedupe_key) do nothing
+    returning id
+  )
+  select id, true as created from ins
+  union all
+  select id, false as created from notifications where dedupe_key = $2 and not exists (select 1 from ins)`;
+const EXISTING_SQL = "select id from notifications where dedupe_key = $1";
+
 /** Inserts the record unless its subject already has one; enqueues delivery for a new one. */
 export async function createNotification(
-  deps: Pick<Deps, "db" | "jobs" | "logger" | "clock">,
+  deps: Pick<Deps, "database" | "jobs" | "logger" | "clock">,
   input: CreateNotificationInput,
 ): Promise<{ id: string; created: boolean }> {
   const dedupeKey = dedupeKeyFor(input.type, input.subject);
-  const [row] = await deps.db
-    .insert(notifications)
-    .values({
-      type: input.type,
-      dedupeKey,
-      userProfileId: input.userProfileId ?? null,
-      conversationId: input.conversationId ?? null,
-      orderId: input.orderId ?? null,
-      payload: input.payload,
-      createdAt: deps.clock.now(),
-    })
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id });
+  let [row] = await deps.database.query<{ id: string; created: boolean }>(INSERT_SQL, [
+    input.type,
+    dedupeKey,
+    input.userProfileId ?? null,
+    input.conversationId ?? null,
+    input.orderId ?? null,
+    JSON.stringify(input.payload),
+    deps.clock.now().toISOString(),
+  ]);
   if (!row) {
-    const [existing] = await deps.db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(eq(notifications.dedupeKey, dedupeKey));
-    return { id: existing?.id ?? "", created: false };
+    // A concurrent insert of the same subject committed after this statement's snapshot.
+    const [existing] = await deps.database.query<{ id: string }>(EXISTING_SQL, [dedupeKey]);
+    row = { id: existing?.id ?? "", created: false };
   }
-  if (deps.jobs) {
-    // The record is the source of truth; a failed enqueue is retried by whoever sweeps pending rows.
-    await deps.jobs
-      .enqueue("notify-staff", { notificationId: row.id }, { dedupeKey: `notify-staff:${row.id}` })
-      .catch((err) => deps.logger.warn({ err, notificationId: row.id }, "notify-staff enqueue failed"));
-  }
+  if (!row.created) return { id: row.id, created: false };
+  await enqueueNotification(deps, row.id);
   return { id: row.id, created: true };
 }
 
+/** Queues delivery of a new record to the staff chat (a no-op without a job queue). */
+export async function enqueueNotification(
+  deps: Partial<Pick<Deps, "jobs">> & Pick<Deps, "logger">,
+  notificationId: string,
+): Promise<void> {
+  if (!deps.jobs) return;
+  // The record is the source of truth; a failed enqueue is retried by whoever sweeps pending rows.
+  await deps.jobs
+    .enqueue("notify-staff", { notificationId }, { dedupeKey: `notify-staff:${notificationId}` })
+    .catch((err) => deps.logger.warn({ err, notificationId }, "notify-staff enqueue failed"));
+}
+
+/** The order fields the staff alert shows. */
+export type OrderPayloadSource = Pick<
+  Order,
+  | "id"
+  | "orderNumber"
+  | "status"
+  | "items"
+  | "subtotal"
+  | "deliveryFee"
+  | "discount"
+  | "totalAmount"
+  | "currency"
+  | "contactInfo"
+  | "deliveryAddress"
+  | "paymentMethod"
+  | "orderSource"
+>;
+
 /** What the staff chat needs to act on an order: items, amounts, contact, delivery, payment. */
-export function orderPayload(order: Order, customer: { displayName?: string | null }) {
+export function orderPayload(order: OrderPayloadSource, customer: { displayName?: string | null }) {
   return {
     orderId: order.id,
     orderNumber: order.orderNumber,

@@ -1,6 +1,7 @@
 /**
  * Customer profiles: one per person, found by web id (cookie) or Telegram id, cached under
- * user:profile:{userId} and user:telegram:{id}. Every write invalidates what it changes.
+ * user:profile:{userId} and user:telegram:{id}. Writes invalidate what they change; a new order
+ * writes the updated profile through instead (src/services/orders/create.ts).
  */
 import { eq, sql } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
@@ -9,14 +10,43 @@ import { userProfiles } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors.js";
 import { type Jsonify, jsonify } from "./json.js";
+import { rawQuery, rowReader } from "./rows.js";
 
 export type ProfileRow = typeof userProfiles.$inferSelect;
 export type Profile = Jsonify<ProfileRow>;
 
 type ProfileDeps = Pick<Deps, "db" | "cache" | "clock">;
+/** The loaders use the driver's raw query (`database`); without it, the same SQL over drizzle. */
+type LoaderDeps = ProfileDeps & Partial<Pick<Deps, "database">>;
 
 /** A new visit starts when the customer comes back after this long. */
 const VISIT_GAP_MS = 30 * 60 * 1000;
+
+/** Reads raw `user_profiles` rows (select *) into the Profile shape. */
+export const profileRows = rowReader(userProfiles, "user_profiles");
+
+/*
+ * The loaders' statements are constant texts run straight on the driver (prepared once per
+ * connection): most loads find an existing profile, so they select first and insert only when
+ * the profile is missing.
+ */
+const BY_ID_SQL = "select * from user_profiles where id = $1";
+const BY_WEB_ID_SQL = "select * from user_profiles where user_id = $1";
+const BY_TELEGRAM_ID_SQL = "select * from user_profiles where telegram_user_id = $1";
+const INSERT_WEB_SQL = `insert into user_profiles (user_id, created_at, first_visit, last_visit)
+  values ($1, $2::timestamptz, $2::timestamptz, $2::timestamptz)
+  on conflict do nothing returning *`;
+const INSERT_TELEGRAM_SQL = `insert into user_profiles (telegram_user_id, telegram_username, telegram_chat_id,
+    display_name, preferences, created_at, first_visit, last_visit)
+  values ($1, $2, $3, $4, $5::jsonb, $6::timestamptz, $6::timestamptz, $6::timestamptz)
+  on conflict do nothing returning *`;
+
+type QueryDeps = Pick<Deps, "db"> & Partial<Pick<Deps, "database">>;
+
+async function selectProfile(deps: QueryDeps, text: string, key: unknown): Promise<Profile | undefined> {
+  const [row] = await rawQuery(deps)(text, [key]);
+  return row ? profileRows.read(row) : undefined;
+}
 
 export async function getProfileById(deps: Pick<Deps, "db">, id: string): Promise<Profile | undefined> {
   const [row] = await deps.db.select().from(userProfiles).where(eq(userProfiles.id, id));
@@ -24,29 +54,37 @@ export async function getProfileById(deps: Pick<Deps, "db">, id: string): Promis
 }
 
 /** Follows a merge: a profile merged into another (Telegram linking) resolves to the survivor. */
-async function resolveMerged(deps: Pick<Deps, "db">, p: Profile | undefined): Promise<Profile | undefined> {
+async function resolveMerged(deps: QueryDeps, p: Profile | undefined): Promise<Profile | undefined> {
   let cur = p;
-  for (let i = 0; i < 3 && cur?.mergedInto; i++) cur = await getProfileById(deps, cur.mergedInto);
+  for (let i = 0; i < 3 && cur?.mergedInto; i++) cur = await selectProfile(deps, BY_ID_SQL, cur.mergedInto);
   return cur;
 }
 
-/** New profiles start at the injected clock's now (analytics count new customers per shop day). */
-function clockTimes(now: Date) {
-  return { createdAt: now, firstVisit: now, lastVisit: now };
+/**
+ * The profile with `key` (select `bySql`), created by `insert` when missing. A concurrent
+ * creator that wins the insert is found by the second select.
+ */
+async function findOrInsert(
+  deps: QueryDeps,
+  bySql: string,
+  key: unknown,
+  insert: () => Promise<Record<string, unknown>[]>,
+): Promise<Profile | undefined> {
+  const found = await selectProfile(deps, bySql, key);
+  if (found) return resolveMerged(deps, found);
+  const [inserted] = await insert();
+  const row = inserted ? profileRows.read(inserted) : await selectProfile(deps, bySql, key);
+  if (!row) throw new AppError("INTERNAL", "profile could not be created");
+  return resolveMerged(deps, row);
 }
 
-export async function getOrCreateWebProfile(deps: ProfileDeps, webUserId: string): Promise<Profile> {
+export async function getOrCreateWebProfile(deps: LoaderDeps, webUserId: string): Promise<Profile> {
   const p = await deps.cache.getOrSet(
     CacheKeys.userProfile(webUserId),
-    async () => {
-      await deps.db
-        .insert(userProfiles)
-        .values({ userId: webUserId, ...clockTimes(deps.clock.now()) })
-        .onConflictDoNothing();
-      const [row] = await deps.db.select().from(userProfiles).where(eq(userProfiles.userId, webUserId));
-      if (!row) throw new AppError("INTERNAL", "profile could not be created");
-      return resolveMerged(deps, jsonify(row));
-    },
+    () =>
+      findOrInsert(deps, BY_WEB_ID_SQL, webUserId, () =>
+        rawQuery(deps)(INSERT_WEB_SQL, [webUserId, deps.clock.now().toISOString()]),
+      ),
     { ttl: CacheTTL.userProfile },
   );
   if (!p) throw new AppError("INTERNAL", "profile could not be resolved");
@@ -61,28 +99,20 @@ export interface TelegramIdentity {
   languageCode?: string | null;
 }
 
-export async function getOrCreateTelegramProfile(deps: ProfileDeps, who: TelegramIdentity): Promise<Profile> {
+export async function getOrCreateTelegramProfile(deps: LoaderDeps, who: TelegramIdentity): Promise<Profile> {
   const p = await deps.cache.getOrSet(
     CacheKeys.userByTelegram(who.telegramUserId),
-    async () => {
-      await deps.db
-        .insert(userProfiles)
-        .values({
-          ...clockTimes(deps.clock.now()),
-          telegramUserId: who.telegramUserId,
-          telegramUsername: who.username ?? null,
-          telegramChatId: who.chatId ?? who.telegramUserId,
-          displayName: who.firstName ?? null,
-          preferences: who.languageCode ? { language: who.languageCode.slice(0, 2) } : {},
-        })
-        .onConflictDoNothing();
-      const [row] = await deps.db
-        .select()
-        .from(userProfiles)
-        .where(eq(userProfiles.telegramUserId, who.telegramUserId));
-      if (!row) throw new AppError("INTERNAL", "profile could not be created");
-      return resolveMerged(deps, jsonify(row));
-    },
+    () =>
+      findOrInsert(deps, BY_TELEGRAM_ID_SQL, who.telegramUserId, () =>
+        rawQuery(deps)(INSERT_TELEGRAM_SQL, [
+          who.telegramUserId,
+          who.username ?? null,
+          who.chatId ?? who.telegramUserId,
+          who.firstName ?? null,
+          JSON.stringify(who.languageCode ? { language: who.languageCode.slice(0, 2) } : {}),
+          deps.clock.now().toISOString(),
+        ]),
+      ),
     { ttl: CacheTTL.userByTelegram },
   );
   if (!p) throw new AppError("INTERNAL", "profile could not be resolved");

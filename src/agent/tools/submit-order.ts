@@ -6,8 +6,8 @@
 import { tool, zodSchema } from "ai";
 import { z } from "zod";
 import { isAppError } from "../../errors.js";
-import { createNotification, orderPayload } from "../../services/notifications.js";
-import { createOrder } from "../../services/orders/create.js";
+import { createNotification, enqueueNotification, orderPayload } from "../../services/notifications.js";
+import { type CreateOrderInput, createOrderRecord } from "../../services/orders/create.js";
 import { isConfirmation } from "../intent.js";
 import { missingFields } from "../state.js";
 import { recordOrderAttempt, type ToolContext } from "./context.js";
@@ -58,7 +58,7 @@ async function submitDraft(ctx: ToolContext) {
     );
   }
   try {
-    const order = await createOrder(ctx.deps, {
+    const input: CreateOrderInput = {
       userProfileId: ctx.profile.id,
       conversationId: ctx.conversationId,
       items: state.draft.items.map((i) => ({
@@ -73,20 +73,30 @@ async function submitDraft(ctx: ToolContext) {
       createdBy: "assistant",
       // The same conversation and draft version can only ever make one order.
       idempotencyKey: `chat:${ctx.conversationId}:${state.draft.version}`,
+    };
+    // The staff alert record is written in the order's own statement.
+    const { order, notificationId } = await createOrderRecord(ctx.deps, input, {
+      staffAlert: { customer: ctx.profile },
     });
     ctx.effects.order = order;
     state.lastOrder = { id: order.id, orderNumber: order.orderNumber, draftVersion: state.draft.version };
     state.phase = "ordered";
     state.confirmation = undefined;
-    const n = await createNotification(ctx.deps, {
-      type: "order",
-      subject: { orderId: order.id },
-      userProfileId: ctx.profile.id,
-      conversationId: ctx.conversationId,
-      orderId: order.id,
-      payload: orderPayload(order, ctx.profile),
-    });
-    if (n.created) ctx.effects.notifications.push(n.id);
+    if (notificationId) {
+      await enqueueNotification(ctx.deps, notificationId);
+      ctx.effects.notifications.push(notificationId);
+    } else {
+      // A repeated submit: the first one's alert, or this one if the first stopped before it.
+      const n = await createNotification(ctx.deps, {
+        type: "order",
+        subject: { orderId: order.id },
+        userProfileId: ctx.profile.id,
+        conversationId: ctx.conversationId,
+        orderId: order.id,
+        payload: orderPayload(order, ctx.profile),
+      });
+      if (n.created) ctx.effects.notifications.push(n.id);
+    }
     return {
       ok: true as const,
       orderNumber: order.orderNumber,

@@ -63,25 +63,25 @@ export class IoRedisDriver implements L2Driver {
     return keys.length === 0 ? Promise.resolve([]) : this.client.mget(keys);
   }
 
+  /*
+   * Single commands rather than explicit pipelines: with auto-pipelining every command issued in
+   * the same tick, by any number of concurrent requests, goes out in one write, while each
+   * explicit pipeline is a write of its own. Commands on one connection run in the order issued,
+   * so the announcement still follows the writes.
+   */
   async mset(entries: L2Entry[], announce?: Announcement): Promise<void> {
-    if (entries.length === 1 && !announce) {
-      const [e] = entries as [L2Entry];
-      await this.client.set(e.key, e.value, "PX", px(e.ttlMs));
-      return;
-    }
-    const pipeline = this.client.pipeline();
-    for (const e of entries) pipeline.set(e.key, e.value, "PX", px(e.ttlMs));
-    if (announce) pipeline.publish(announce.channel, announce.message);
-    checkPipeline(await pipeline.exec());
+    const replies: Array<Promise<unknown>> = entries.map((e) =>
+      this.client.set(e.key, e.value, "PX", px(e.ttlMs)),
+    );
+    if (announce) replies.push(this.client.publish(announce.channel, announce.message));
+    await Promise.all(replies);
   }
 
   async del(keys: string[], announce?: Announcement): Promise<number> {
-    if (!announce) return keys.length === 0 ? 0 : this.client.unlink(...keys);
-    const pipeline = this.client.pipeline();
-    if (keys.length > 0) pipeline.unlink(...keys);
-    pipeline.publish(announce.channel, announce.message);
-    const results = checkPipeline(await pipeline.exec());
-    return keys.length > 0 ? Number(results[0]?.[1] ?? 0) : 0;
+    const removed = keys.length > 0 ? this.client.unlink(...keys) : Promise.resolve(0);
+    const published = announce ? this.client.publish(announce.channel, announce.message) : undefined;
+    const [n] = await Promise.all([removed, published]);
+    return n;
   }
 
   async scanPage(cursor: string, pattern: string): Promise<[string, string[]]> {
@@ -132,12 +132,4 @@ export class IoRedisDriver implements L2Driver {
 
 function px(ttlMs: number): number {
   return Math.max(1, Math.round(ttlMs));
-}
-
-type PipelineResults = Array<[Error | null, unknown]> | null;
-
-function checkPipeline(results: PipelineResults): Array<[Error | null, unknown]> {
-  const failed = results?.find(([err]) => err);
-  if (failed) throw failed[0];
-  return results ?? [];
 }

@@ -1,0 +1,192 @@
+/**
+ * The turn's writes of concurrent turns are group-committed: the rows must be exactly those the
+ * turns would have written one by one, each turn gets its own counters back, and a bad turn in a
+ * batch fails alone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { finishTurn, startTurn, turnWriters } from "../../src/agent/persist.js";
+import { parseState } from "../../src/agent/state.js";
+import { type Conversation, getOrCreateConversation } from "../../src/services/conversations.js";
+import { getOrCreateWebProfile, type Profile } from "../../src/services/profiles.js";
+import { createTestDeps } from "../helpers/app.js";
+
+type Deps = Awaited<ReturnType<typeof createTestDeps>>;
+let deps: Deps;
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+});
+afterAll(async () => {
+  await deps.close();
+});
+
+async function customerWith(n: number, userId: string) {
+  const profile = await getOrCreateWebProfile(deps, userId);
+  const conversations: Conversation[] = [];
+  for (let i = 0; i < n; i++) {
+    // A second conversation of one customer on another channel (one open conversation per channel).
+    conversations.push(
+      await getOrCreateConversation(deps, {
+        profileId: profile.id,
+        channel: i === 0 ? "web" : "telegram",
+        language: "en",
+        timeoutMinutes: 30,
+      }),
+    );
+  }
+  return { profile, conversations };
+}
+
+const q = <T>(text: string, params: unknown[] = []) => deps.database.query<T>(text, params);
+
+describe("group-committed turn writes", () => {
+  it("writes the same rows as turns written one by one, in fewer statements", async () => {
+    const customers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => customerWith(i === 0 ? 2 : 1, `gc-user-${i}`)),
+    );
+    const turns = customers.flatMap((c) =>
+      c.conversations.map((conversation) => ({ profile: c.profile, conversation })),
+    );
+    expect(turns).toHaveLength(11);
+    const w = turnWriters(deps.database);
+    const before = { start: { ...w.start.stats }, finish: { ...w.finish.stats } };
+
+    // All at once, as concurrent requests would.
+    const started = await Promise.all(
+      turns.map((t, i) =>
+        startTurn(deps, {
+          profile: t.profile as Profile,
+          conversation: t.conversation,
+          history: [],
+          text: `message ${i}`,
+          language: "en",
+          channel: t.conversation.channel,
+        }),
+      ),
+    );
+    await Promise.all(
+      started.map((s, i) =>
+        finishTurn(deps, {
+          conversation: s.conversation,
+          history: s.history,
+          reply: { content: `reply ${i}`, language: "en", productCards: ["OG Kush"], metadata: {} },
+          session: { state: parseState(undefined), version: 0 },
+          state: { ...parseState(undefined), turn: 1 },
+          traces: [
+            {
+              traceId: crypto.randomUUID(),
+              conversationId: s.conversation.id,
+              userProfileId: s.profile.id,
+              nodeName: "respond",
+              status: "SUCCESS",
+              latencyMs: 1,
+              tokensIn: 10,
+              tokensOut: 5,
+              modelName: "offline",
+              createdAt: new Date(),
+            },
+          ],
+          events: [
+            { eventType: "agent_error", userProfileId: s.profile.id, conversationId: s.conversation.id },
+          ],
+          conversationChanged: false,
+        }),
+      ),
+    );
+
+    // Batches really formed (the first writes go alone, the rest wait and go together).
+    expect(w.start.stats.items - before.start.items).toBe(11);
+    expect(w.start.stats.batches - before.start.batches).toBeLessThan(11);
+    expect(w.finish.stats.batches - before.finish.batches).toBeLessThan(11);
+    expect(w.start.stats.fallbacks + w.finish.stats.fallbacks).toBe(0);
+
+    // Each turn got its own conversation's counters back.
+    for (const s of started) expect(s.conversation.messageCount).toBe(1);
+    // The customer with two conversations: both messages counted on the one profile.
+    const [twoConv] = await q<{ total_messages: number }>(
+      "select total_messages from user_profiles where id = $1",
+      [customers[0]!.profile.id],
+    );
+    expect(Number(twoConv?.total_messages)).toBe(2);
+    // Written alone, the first sees 1 and the second 2; in one batch both see 2.
+    expect(Math.max(started[0]!.profile.totalMessages, started[1]!.profile.totalMessages)).toBe(2);
+
+    for (const [i, t] of turns.entries()) {
+      const msgs = await q<{ role: string; content: string; product_cards: unknown }>(
+        "select role, content, product_cards from messages where conversation_id = $1 order by created_at, role desc",
+        [t.conversation.id],
+      );
+      expect(msgs.map((m) => [m.role, m.content])).toEqual([
+        ["user", `message ${i}`],
+        ["assistant", `reply ${i}`],
+      ]);
+      expect(msgs[1]?.product_cards).toEqual(["OG Kush"]);
+      const [conv] = await q<{ message_count: number }>(
+        "select message_count from conversations where id = $1",
+        [t.conversation.id],
+      );
+      expect(Number(conv?.message_count)).toBe(2);
+      const [session] = await q<{ version: number; state: { turn: number } }>(
+        "select version, state from agent_sessions where conversation_id = $1",
+        [t.conversation.id],
+      );
+      expect(Number(session?.version)).toBe(1);
+      expect(session?.state.turn).toBe(1);
+      const events = await q<{ event_type: string }>(
+        "select event_type from agent_events where conversation_id = $1 and event_type in ('chat_message', 'agent_error') order by event_type",
+        [t.conversation.id],
+      );
+      expect(events.map((e) => e.event_type)).toEqual(["agent_error", "chat_message"]);
+      const [traces] = await q<{ n: number }>(
+        "select count(*)::int as n from llm_traces where conversation_id = $1",
+        [t.conversation.id],
+      );
+      expect(Number(traces?.n)).toBe(1);
+      const [usage] = await q<{ n: number }>(
+        "select count(*)::int as n from llm_usage where conversation_id = $1",
+        [t.conversation.id],
+      );
+      expect(Number(usage?.n)).toBe(1);
+    }
+  });
+
+  it("a turn whose conversation is gone fails alone; the rest of its batch is written", async () => {
+    const customers = await Promise.all(Array.from({ length: 6 }, (_, i) => customerWith(1, `gc-bad-${i}`)));
+    const gone: Conversation = { ...customers[3]!.conversations[0]!, id: crypto.randomUUID() };
+    const w = turnWriters(deps.database);
+    const fallbacks = w.start.stats.fallbacks;
+    const results = await Promise.allSettled(
+      customers.map((c, i) =>
+        startTurn(deps, {
+          profile: c.profile,
+          conversation: i === 3 ? gone : c.conversations[0]!,
+          history: [],
+          text: `hello ${i}`,
+          language: "en",
+          channel: "web",
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(w.start.stats.fallbacks).toBeGreaterThan(fallbacks);
+    for (const [i, c] of customers.entries()) {
+      const [row] = await q<{ n: number }>(
+        "select count(*)::int as n from messages where conversation_id = $1",
+        [c.conversations[0]!.id],
+      );
+      expect(Number(row?.n)).toBe(i === 3 ? 0 : 1);
+    }
+    const [orphan] = await q<{ n: number }>(
+      "select count(*)::int as n from messages where conversation_id = $1",
+      [gone.id],
+    );
+    expect(Number(orphan?.n)).toBe(0);
+  });
+});

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    // The app's zod configuration, as the CLI sets it before anything else.
+    setupFiles: ["src/zod-config.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

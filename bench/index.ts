@@ -2,6 +2,9 @@
  * `npm run bench -- <suite...>`: runs benchmark suites by name (all when none is given).
  * A suite is a module exporting `run(): Promise<void>`; add yours to SUITES.
  */
+// First: zod's configuration must be in place before any schema is built (as in the CLI).
+import "../src/zod-config.js";
+
 const SUITES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   cache: () => import("./cache.js"),
   chat: () => import("./chat.js"),

@@ -363,6 +363,7 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
 }
 
 export interface FinishTurnInput {
+  /** The conversation as it is now (with anything the turn changed, e.g. an order's id): it is cached as is. */
   conversation: Conversation;
   history: Message[];
   reply?: { content: string; language: string; productCards: string[]; metadata: Record<string, unknown> };
@@ -371,8 +372,6 @@ export interface FinishTurnInput {
   traces: TraceInput[];
   /** Events of the turn (order_attempt, agent_error), saved in the same statement. */
   events?: TrackEventInput[];
-  /** Whether another write (an order) changed the conversation row, so its cache must be dropped. */
-  conversationChanged: boolean;
 }
 
 /** Saves the reply, the agent state, traces and usage in one statement. */
@@ -420,16 +419,15 @@ export async function finishTurn(deps: PersistDeps, input: FinishTurnInput): Pro
       value: [...input.history, message].slice(-CACHED_MESSAGES),
       ttl: CacheTTL.conversationMessages,
     });
-    if (!input.conversationChanged) {
-      entries.push({
-        key: CacheKeys.conversation(conv.id),
-        value: { ...conv, lastMessageAt: nowIso, messageCount: conv.messageCount + 1 },
-        ttl: CacheTTL.conversation,
-      });
-    }
+    entries.push({
+      key: CacheKeys.conversation(conv.id),
+      value: { ...conv, lastMessageAt: nowIso, messageCount: conv.messageCount + 1 },
+      ttl: CacheTTL.conversation,
+    });
   }
-  const stale = [CacheKeys.conversationList(conv.userProfileId)];
-  if (input.conversationChanged) stale.push(CacheKeys.conversation(conv.id));
-  await Promise.all([deps.cache.setMany(entries), deps.cache.delete(...stale)]);
+  await Promise.all([
+    deps.cache.setMany(entries),
+    deps.cache.delete(CacheKeys.conversationList(conv.userProfileId)),
+  ]);
   return { message };
 }

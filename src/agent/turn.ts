@@ -155,7 +155,7 @@ async function lockedTurn(
   if (start.isBlocked) {
     const content = T.blocked[language];
     input.onText?.(content);
-    await finishTurn(deps, saveInput(start, content, language, [], session, state, [], false));
+    await finishTurn(deps, saveInput(start, content, language, [], session, state, []));
     return { ...base, content, notificationSent: false, silent: false, timing: timing(started, 0) };
   }
   const intents = detectIntents(input.text);
@@ -230,17 +230,22 @@ async function lockedTurn(
     steps,
     ctx.effects.blocked,
   );
+  // An order marked the conversation (resulted_in_order, order_id): the reply's write-through
+  // caches the conversation with that, so the next turn still reads it from memory.
+  const order = ctx.effects.order;
+  const conversationNow = order
+    ? { ...start.conversation, resultedInOrder: true, orderId: order.id }
+    : undefined;
   await finishTurn(
     deps,
     saveInput(
-      start,
+      conversationNow ? { ...start, conversation: conversationNow } : start,
       content,
       language,
       cards.suggestedProducts,
       session,
       state,
       traces,
-      Boolean(ctx.effects.order),
       ctx.effects.events,
     ),
   );
@@ -270,7 +275,6 @@ function saveInput(
   session: Awaited<ReturnType<typeof loadSession>>,
   state: ToolContext["state"],
   traces: ReturnType<typeof traceRows>,
-  conversationChanged: boolean,
   events: TrackEventInput[] = [],
 ) {
   return {
@@ -280,7 +284,6 @@ function saveInput(
     session,
     state,
     traces,
-    conversationChanged,
     events,
   };
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The shopkeeper CLI: start, migrate, import-menu, warmup-cache, chat, bench. */
+// First: zod's configuration must be in place before any schema is built.
+import "../zod-config.js";
 import { ConfigError, loadConfig } from "../config.js";
 
 const USAGE = `Usage: shopkeeper <command>

@@ -89,7 +89,6 @@ describe("group-committed turn writes", () => {
           events: [
             { eventType: "agent_error", userProfileId: s.profile.id, conversationId: s.conversation.id },
           ],
-          conversationChanged: false,
         }),
       ),
     );

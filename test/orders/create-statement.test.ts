@@ -400,5 +400,13 @@ describe("an order from the chat", () => {
     const cached = await deps.cache.get<Profile>(CacheKeys.userProfile(userId));
     expect(cached).toStrictEqual(await getProfileById(deps, c.profile.id));
     expect(cached).toMatchObject({ totalOrders: 1, phone: "+66 81 234 5678" });
+    // The turn's reply caches the conversation with the order on it (not dropped, not stale).
+    const cachedConv = await deps.cache.get(CacheKeys.conversation(order!.conversationId!));
+    const [row] = await deps.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.id, order!.conversationId!));
+    expect(cachedConv).toStrictEqual(jsonify(row));
+    expect(cachedConv).toMatchObject({ resultedInOrder: true, orderId: order!.id });
   });
 });

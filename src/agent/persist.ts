@@ -331,23 +331,32 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
     isBlocked: Boolean(r.is_blocked),
   };
   const history = [...input.history, message].slice(-CACHED_MESSAGES);
-  const entries: CacheEntry[] = [
-    { key: CacheKeys.conversation(conv.id), value: conversation, ttl: CacheTTL.conversation },
-    { key: CacheKeys.conversationMessages(conv.id), value: history, ttl: CacheTTL.conversationMessages },
-  ];
+  // The conversation and its messages are written again with the reply (finishTurn): until then
+  // they are kept in this process and only dropped from Redis, so their full value crosses the
+  // network once per turn. The profile is not written again: it goes to both tiers now.
+  const profileEntries: CacheEntry[] = [];
   if (profile.userId)
-    entries.push({
+    profileEntries.push({
       key: CacheKeys.userProfile(profile.userId),
       value: updatedProfile,
       ttl: CacheTTL.userProfile,
     });
   if (profile.telegramUserId)
-    entries.push({
+    profileEntries.push({
       key: CacheKeys.userByTelegram(profile.telegramUserId),
       value: updatedProfile,
       ttl: CacheTTL.userByTelegram,
     });
-  await deps.cache.setMany(entries);
+  await Promise.all([
+    deps.cache.setMany(
+      [
+        { key: CacheKeys.conversation(conv.id), value: conversation, ttl: CacheTTL.conversation },
+        { key: CacheKeys.conversationMessages(conv.id), value: history, ttl: CacheTTL.conversationMessages },
+      ],
+      { shared: "drop" },
+    ),
+    profileEntries.length > 0 ? deps.cache.setMany(profileEntries) : undefined,
+  ]);
   // The context paragraph names the visit number: a new visit makes it stale.
   if (newVisit) await deps.cache.delete(CacheKeys.fullContext(profile.id));
   const takeover =

@@ -169,10 +169,11 @@ export class TwoTierCache implements AppCache {
     await this.setMany([{ key, value, ttl: opts.ttl }]);
   }
 
-  async setMany(entries: CacheEntry[]): Promise<void> {
+  async setMany(entries: CacheEntry[], opts?: { shared?: "write" | "drop" }): Promise<void> {
     const now = this.now();
     const l2: L2Entry[] = [];
     const keys = entries.map((e) => e.key);
+    const drop = opts?.shared === "drop";
     this.markInvalidated(keys);
     for (const e of entries) {
       if (e.value === undefined) {
@@ -182,15 +183,23 @@ export class TwoTierCache implements AppCache {
       const encoded = encodeValue(e.value);
       const freshUntil = now + e.ttl * 1000;
       this.storeL1(e.key, encoded.value, freshUntil);
-      l2.push({
-        key: this.namespace + e.key,
-        value: envelope(freshUntil, encoded.json),
-        ttlMs: e.ttl * 1000 + this.graceMs,
-      });
+      if (!drop)
+        l2.push({
+          key: this.namespace + e.key,
+          value: envelope(freshUntil, encoded.json),
+          ttlMs: e.ttl * 1000 + this.graceMs,
+        });
     }
     if (!this.guard) return;
     const announce = this.announcement({ k: keys });
-    const r = await this.guard.run((d) => d.mset(l2, announce));
+    const r = await this.guard.run(async (d) => {
+      if (drop)
+        await d.del(
+          keys.map((k) => this.namespace + k),
+          announce,
+        );
+      else await d.mset(l2, announce);
+    });
     // Redis may still hold an older value for these keys: delete them there once it is back.
     if (r === FAILED) this.addPending(keys);
   }

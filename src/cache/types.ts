@@ -36,7 +36,12 @@ export interface AppCache {
   /** Deletes keys on every tier and every instance. */
   delete(...keys: string[]): Promise<void>;
   getMany<T>(keys: string[]): Promise<Array<T | undefined>>;
-  setMany(entries: CacheEntry[]): Promise<void>;
+  /**
+   * Sets every entry. With `{ shared: "drop" }` the entries are set in this process's memory
+   * only and dropped from the shared tier (and other instances' memory): for a value that is
+   * about to be written again shortly, so its full value crosses the network once.
+   */
+  setMany(entries: CacheEntry[], opts?: { shared?: "write" | "drop" }): Promise<void>;
   /** Deletes every key starting with `prefix` on every tier and instance; returns how many. */
   deleteByPrefix(prefix: string): Promise<number>;
   clear(): Promise<void>;

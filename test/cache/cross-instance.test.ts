@@ -27,6 +27,22 @@ describe("two instances sharing one Redis", () => {
     expect(after.l1Hits).toBeGreaterThanOrEqual(1);
   });
 
+  it("a write kept in memory only (shared: drop) is never served stale by the other instance", async () => {
+    const key = "conversation:c2:messages";
+    await a.set(key, ["m1"], { ttl: 60 });
+    expect(await b.get(key)).toEqual(["m1"]); // now in B's L1
+    await a.setMany([{ key, value: ["m1", "m2"], ttl: 60 }], { shared: "drop" });
+    await b.syncInvalidations();
+    // A answers from its memory; Redis no longer has the old value, so B misses and loads.
+    expect(await a.get(key)).toEqual(["m1", "m2"]);
+    expect(await b.get(key)).toBeUndefined();
+    expect(await b.getOrSet(key, async () => ["from-db"], { ttl: 60 })).toEqual(["from-db"]);
+    // The next full write reaches B again.
+    await a.set(key, ["m1", "m2", "m3"], { ttl: 60 });
+    await b.syncInvalidations();
+    expect(await b.get(key)).toEqual(["m1", "m2", "m3"]);
+  });
+
   it("never serves a stale value from the other instance's L1 after set, delete, prefix delete or clear", async () => {
     const key = "conversation:c1:messages";
     let loads = 0;

@@ -43,10 +43,28 @@ export interface Intents {
 const QUESTION =
   /[?？]|^(how|what|when|where|do you|can i|как|что|когда|где|можно|сколько|як|що|коли|де|чи)\b/iu;
 
+const INTENTS_MAX = 256;
+const INTENTS_MAX_CHARS = 1000;
+/** Recent messages' intents: a turn asks twice (the server's matrix, the offline assistant). */
+const recentIntents = new Map<string, Intents>();
+
 export function detectIntents(raw: string): Intents {
+  let i = recentIntents.get(raw);
+  if (i === undefined) {
+    i = computeIntents(raw);
+    if (raw.length <= INTENTS_MAX_CHARS) {
+      if (recentIntents.size >= INTENTS_MAX) recentIntents.clear();
+      recentIntents.set(raw, i);
+    }
+  }
+  return { ...i };
+}
+
+function computeIntents(raw: string): Intents {
   const t = normalizeText(raw);
   const short = t.replace(/[^\p{L}\p{M}\p{N} ]/gu, "").trim();
   const [knowledge] = matchKeys(t, KNOWLEDGE_WORDS);
+  const question = QUESTION.test(t);
   return {
     greeting: hasAny(t, GREETING_WORDS) && short.split(" ").length <= 4,
     recommend: hasAny(t, RECOMMEND_WORDS),
@@ -56,10 +74,10 @@ export function detectIntents(raw: string): Intents {
     confirm: isConfirmation(raw),
     decline: hasAny(short, DECLINE_WORDS) && short.split(" ").length <= 6,
     human: hasAny(t, HUMAN_WORDS),
-    hours: hasAny(t, HOURS_WORDS) && QUESTION.test(t),
+    hours: hasAny(t, HOURS_WORDS) && question,
     address: hasAny(t, ADDRESS_WORDS),
-    delivery: hasAny(t, DELIVERY_WORDS) && QUESTION.test(t),
-    payment: hasAny(t, PAYMENT_QUESTION_WORDS) && QUESTION.test(t),
+    delivery: hasAny(t, DELIVERY_WORDS) && question,
+    payment: hasAny(t, PAYMENT_QUESTION_WORDS) && question,
     thanks: hasAny(t, THANKS_WORDS),
     knowledge,
   };

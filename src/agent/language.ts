@@ -23,13 +23,16 @@ export function detectLanguage(text: string, fallback: Language = "en"): Languag
   let latin = 0;
   let ukLetters = 0;
   let ruLetters = 0;
-  for (const ch of text.toLowerCase()) {
-    const c = ch.codePointAt(0)!;
+  const lower = text.toLowerCase();
+  // By UTF-16 unit: the halves of a surrogate pair fall in none of these ranges, as the pair does.
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
     if (c >= 0x0e00 && c <= 0x0e7f) thai++;
     else if (c >= 0x0400 && c <= 0x04ff) {
       cyr++;
-      if ("іїєґ".includes(ch)) ukLetters++;
-      else if ("ыэёъ".includes(ch)) ruLetters++;
+      // і ї є ґ | ы э ё ъ
+      if (c === 0x456 || c === 0x457 || c === 0x454 || c === 0x491) ukLetters++;
+      else if (c === 0x44b || c === 0x44d || c === 0x451 || c === 0x44a) ruLetters++;
     } else if ((c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) latin++;
   }
   // Product names and hotels are often written in Latin inside a Thai or Cyrillic sentence.

@@ -3,7 +3,15 @@
  * whole words, so "расслабиться", "расслабления" and "relaxing" all land on `relaxing`.
  * Shared by the catalog search tool (any model) and the offline assistant.
  */
-export const EFFECT_WORDS: Record<string, string[]> = {
+/** A table of stems per key; frozen, like every list here, so matchers can be built once. */
+export type StemTable<K extends string = string> = Readonly<Record<K, readonly string[]>>;
+
+function frozenTable<K extends string>(table: Record<K, string[]>): StemTable<K> {
+  for (const stems of Object.values<string[]>(table)) Object.freeze(stems);
+  return Object.freeze(table);
+}
+
+export const EFFECT_WORDS = frozenTable<string>({
   relaxing: [
     "relax",
     "calm",
@@ -86,9 +94,9 @@ export const EFFECT_WORDS: Record<string, string[]> = {
   "pain relief": ["pain", "ache", "боль", "біль", "болит", "болить", "ปวด"],
   hungry: ["appetite", "hungry", "munch", "аппетит", "апетит", "голод", "หิว"],
   calming: ["calming", "успока", "заспок"],
-};
+});
 
-export const CATEGORY_WORDS: Record<string, string[]> = {
+export const CATEGORY_WORDS = frozenTable<string>({
   flower: [
     "flower",
     "bud",
@@ -120,22 +128,22 @@ export const CATEGORY_WORDS: Record<string, string[]> = {
   "pre-rolls": ["pre-roll", "preroll", "joint", "косяк", "джоинт", "джойнт", "самокрут", "โรล"],
   accessories: ["pipe", "accessor", "трубк", "люльк", "аксессуар", "аксесуар", "ไปป์", "อุปกรณ์"],
   merch: ["shirt", "tee", "hoodie", "merch", "футболк", "худи", "толстовк", "худі", "мерч", "เสื้อ"],
-};
+});
 
-export const TYPE_WORDS: Record<string, string[]> = {
+export const TYPE_WORDS = frozenTable<string>({
   indica: ["indica", "индик", "індик", "อินดิกา"],
   sativa: ["sativa", "сатив", "сатів", "ซาติวา"],
   hybrid: ["hybrid", "гибрид", "гібрид", "ไฮบริด"],
-};
+});
 
-export const PAYMENT_WORDS: Record<"cash" | "transfer" | "crypto", string[]> = {
+export const PAYMENT_WORDS = frozenTable<"cash" | "transfer" | "crypto">({
   cash: ["cash", "налич", "нал", "кэш", "кеш", "готівк", "เงินสด", "สด"],
   transfer: ["transfer", "bank", "card", "перевод", "карт", "банк", "переказ", "โอน"],
   crypto: ["crypto", "usdt", "bitcoin", "btc", "eth", "крипт", "คริปโต"],
-};
+});
 
 /** Words that make a message a question about a product's price. */
-export const PRICE_WORDS = [
+export const PRICE_WORDS: readonly string[] = Object.freeze([
   "price",
   "cost",
   "how much",
@@ -151,8 +159,8 @@ export const PRICE_WORDS = [
   "ราคา",
   "เท่าไหร่",
   "เท่าไร",
-];
-export const STOCK_WORDS = [
+]);
+export const STOCK_WORDS: readonly string[] = Object.freeze([
   "in stock",
   "available",
   "have you got",
@@ -171,8 +179,8 @@ export const STOCK_WORDS = [
   "มีอะไร",
   "มีของ",
   "เมนู",
-];
-export const RECOMMEND_WORDS = [
+]);
+export const RECOMMEND_WORDS: readonly string[] = Object.freeze([
   "recommend",
   "suggest",
   "advise",
@@ -194,8 +202,8 @@ export const RECOMMEND_WORDS = [
   "щось для",
   "แนะนำ",
   "อยากได้อะไร",
-];
-export const ORDER_WORDS = [
+]);
+export const ORDER_WORDS: readonly string[] = Object.freeze([
   "order",
   "buy",
   "i want",
@@ -217,8 +225,8 @@ export const ORDER_WORDS = [
   "ซื้อ",
   "อยากได้",
   "เอา",
-];
-export const CONFIRM_WORDS = [
+]);
+export const CONFIRM_WORDS: readonly string[] = Object.freeze([
   "yes",
   "yep",
   "yeah",
@@ -248,8 +256,8 @@ export const CONFIRM_WORDS = [
   "โอเค",
   "ได้เลย",
   "ถูกต้อง",
-];
-export const DECLINE_WORDS = [
+]);
+export const DECLINE_WORDS: readonly string[] = Object.freeze([
   "no",
   "nope",
   "cancel",
@@ -266,8 +274,8 @@ export const DECLINE_WORDS = [
   "ไม่",
   "ยกเลิก",
   "เปลี่ยน",
-];
-export const HUMAN_WORDS = [
+]);
+export const HUMAN_WORDS: readonly string[] = Object.freeze([
   "human",
   "manager",
   "operator",
@@ -288,8 +296,8 @@ export const HUMAN_WORDS = [
   "แอดมิน",
   "คนจริง",
   "ผู้จัดการ",
-];
-export const HOURS_WORDS = [
+]);
+export const HOURS_WORDS: readonly string[] = Object.freeze([
   "hours",
   "open",
   "close",
@@ -308,8 +316,8 @@ export const HOURS_WORDS = [
   "ปิด",
   "กี่โมง",
   "เวลาทำการ",
-];
-export const ADDRESS_WORDS = [
+]);
+export const ADDRESS_WORDS: readonly string[] = Object.freeze([
   "where are you",
   "your address",
   "location",
@@ -322,8 +330,8 @@ export const ADDRESS_WORDS = [
   "де знаход",
   "อยู่ที่ไหน",
   "ร้านอยู่",
-];
-export const DELIVERY_WORDS = [
+]);
+export const DELIVERY_WORDS: readonly string[] = Object.freeze([
   "delivery",
   "deliver",
   "shipping",
@@ -334,8 +342,8 @@ export const DELIVERY_WORDS = [
   "ส่ง",
   "จัดส่ง",
   "เดลิเวอรี่",
-];
-export const PAYMENT_QUESTION_WORDS = [
+]);
+export const PAYMENT_QUESTION_WORDS: readonly string[] = Object.freeze([
   "pay",
   "payment",
   "оплат",
@@ -344,8 +352,8 @@ export const PAYMENT_QUESTION_WORDS = [
   "платити",
   "จ่าย",
   "ชำระ",
-];
-export const THANKS_WORDS = [
+]);
+export const THANKS_WORDS: readonly string[] = Object.freeze([
   "thank",
   "thanks",
   "thx",
@@ -364,8 +372,8 @@ export const THANKS_WORDS = [
   "ขอบคุณ",
   "ดีมาก",
   "รีวิว",
-];
-export const GREETING_WORDS = [
+]);
+export const GREETING_WORDS: readonly string[] = Object.freeze([
   "hi",
   "hello",
   "hey",
@@ -382,8 +390,8 @@ export const GREETING_WORDS = [
   "доброго",
   "สวัสดี",
   "หวัดดี",
-];
-export const KNOWLEDGE_WORDS: Record<string, string[]> = {
+]);
+export const KNOWLEDGE_WORDS = frozenTable<string>({
   indica: [
     "what is indica",
     "what's indica",
@@ -407,11 +415,48 @@ export const KNOWLEDGE_WORDS: Record<string, string[]> = {
   hybrid: ["what is a hybrid", "what is hybrid", "что такое гибрид", "що таке гібрид", "ไฮบริดคืออะไร"],
   thc: ["what is thc", "что такое thc", "что такое тгк", "що таке thc", "thc คือ"],
   cbg: ["what is cbg", "что такое cbg", "що таке cbg", "cbg คือ"],
-};
+});
+
+const NORMALIZED_MAX = 512;
+const NORMALIZED_MAX_CHARS = 1000;
+/** Recent inputs (a turn normalizes its message many times: intents, fields, search, the brain). */
+const normalized = new Map<string, string>();
 
 /** Lower-case, trimmed, single spaces: what every matcher compares. */
 export function normalizeText(s: string): string {
-  return s.toLowerCase().replace(/ё/g, "е").replace(/\s+/g, " ").trim();
+  let out = normalized.get(s);
+  if (out === undefined) {
+    out = s.toLowerCase().replace(/ё/g, "е").replace(/\s+/g, " ").trim();
+    if (s.length <= NORMALIZED_MAX_CHARS) {
+      if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+      normalized.set(s, out);
+    }
+  }
+  return out;
+}
+
+/** Whether a stem has a Thai character (Thai stems match anywhere). */
+function isThai(stem: string): boolean {
+  for (let i = 0; i < stem.length; i++) {
+    const c = stem.charCodeAt(i);
+    if (c >= 0x0e00 && c <= 0x0e7f) return true;
+  }
+  return false;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** Per UTF-16 code unit outside ASCII: 0 not known yet, 1 a letter or digit, 2 not. */
+const wordUnits = new Uint8Array(0x10000);
+
+/** Whether one UTF-16 code unit is a letter or a digit (what `/[\p{L}\p{N}]/u` says of it alone). */
+function isWordUnit(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+  let k = wordUnits[c]!;
+  if (k === 0) {
+    k = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+    wordUnits[c] = k;
+  }
+  return k === 1;
 }
 
 /**
@@ -419,26 +464,147 @@ export function normalizeText(s: string): string {
  * stems match anywhere; short Latin/Cyrillic stems (≤ 3) must be whole words.
  */
 export function hasStem(text: string, stem: string): boolean {
-  if (/[\u0e00-\u0e7f]/.test(stem)) return text.includes(stem);
+  if (isThai(stem)) return text.includes(stem);
+  const wholeWord = !(stem.length > 3 || stem.endsWith(" "));
   let from = 0;
   for (;;) {
     const i = text.indexOf(stem, from);
     if (i < 0) return false;
-    const before = i === 0 ? "" : text[i - 1]!;
-    const after = text[i + stem.length] ?? "";
-    const startOk = before === "" || !/[\p{L}\p{N}]/u.test(before);
-    const endOk = stem.length > 3 || stem.endsWith(" ") || after === "" || !/[\p{L}\p{N}]/u.test(after);
+    const startOk = i === 0 || !isWordUnit(text.charCodeAt(i - 1));
+    const end = i + stem.length;
+    const endOk = !wholeWord || end >= text.length || !isWordUnit(text.charCodeAt(end));
     if (startOk && endOk) return true;
     from = i + 1;
   }
 }
 
+interface StemEntry {
+  stem: string;
+  /** A short stem (≤ 3, not ending in a space) must also end a word. */
+  wholeWord: boolean;
+  /** Its key's index in a table (0 in a list). */
+  key: number;
+}
+
+/** A frozen stem list or table made ready for one pass over a text. */
+interface Matcher {
+  /** Latin/Cyrillic stems by their first UTF-16 unit: tried only where a word starts. */
+  byFirst: Map<number, StemEntry[]>;
+  /** Thai stems: matched anywhere, and only in a text with Thai in it. */
+  thai: StemEntry[];
+  keys: string[];
+}
+
+/** null: not frozen (it could change) or has an empty stem — matched stem by stem instead. */
+const matchers = new WeakMap<object, Matcher | null>();
+
+function buildMatcher(keys: string[], groups: ReadonlyArray<readonly string[]>): Matcher | null {
+  const byFirst = new Map<number, StemEntry[]>();
+  const thai: StemEntry[] = [];
+  for (let key = 0; key < groups.length; key++) {
+    for (const stem of groups[key]!) {
+      if (stem === "") return null;
+      const entry = { stem, wholeWord: !(stem.length > 3 || stem.endsWith(" ")), key };
+      if (isThai(stem)) thai.push(entry);
+      else {
+        const first = stem.charCodeAt(0);
+        const list = byFirst.get(first);
+        if (list) list.push(entry);
+        else byFirst.set(first, [entry]);
+      }
+    }
+  }
+  return { byFirst, thai, keys };
+}
+
+function listMatcher(stems: readonly string[]): Matcher | null {
+  let m = matchers.get(stems);
+  if (m === undefined) {
+    m = Object.isFrozen(stems) ? buildMatcher([""], [stems]) : null;
+    matchers.set(stems, m);
+  }
+  return m;
+}
+
+function tableMatcher(table: StemTable): Matcher | null {
+  let m = matchers.get(table);
+  if (m === undefined) {
+    const keys = Object.keys(table);
+    const groups = keys.map((k) => table[k]!);
+    m = Object.isFrozen(table) && groups.every((g) => Object.isFrozen(g)) ? buildMatcher(keys, groups) : null;
+    matchers.set(table, m);
+  }
+  return m;
+}
+
+/** Where words start in the text last looked at, and whether it has Thai (a turn asks many lists). */
+let scannedText: string | undefined;
+let wordStarts: number[] = [];
+let scannedThai = false;
+
+function scan(text: string): void {
+  if (text === scannedText) return;
+  const starts: number[] = [];
+  let thai = false;
+  let prevWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!prevWord) starts.push(i);
+    if (c >= 0x0e00 && c <= 0x0e7f) thai = true;
+    prevWord = isWordUnit(c);
+  }
+  scannedText = text;
+  wordStarts = starts;
+  scannedThai = thai;
+}
+
+/**
+ * Marks in `found` the keys with a stem in the text, or without `found` says whether any stem is
+ * there (stopping at the first): what hasStem says of each stem, in one pass over the word starts.
+ */
+function findStems(text: string, m: Matcher, found: boolean[] | null): boolean {
+  scan(text);
+  let hit = false;
+  if (scannedThai) {
+    for (const e of m.thai) {
+      if (!found?.[e.key] && text.includes(e.stem)) {
+        if (found === null) return true;
+        found[e.key] = hit = true;
+      }
+    }
+  }
+  for (const i of wordStarts) {
+    const entries = m.byFirst.get(text.charCodeAt(i));
+    if (entries === undefined) continue;
+    for (const e of entries) {
+      if (found?.[e.key]) continue;
+      if (!text.startsWith(e.stem, i)) continue;
+      const end = i + e.stem.length;
+      if (e.wholeWord && end < text.length && isWordUnit(text.charCodeAt(end))) continue;
+      if (found === null) return true;
+      found[e.key] = hit = true;
+    }
+  }
+  return hit;
+}
+
 export function hasAny(text: string, stems: readonly string[]): boolean {
+  const m = listMatcher(stems);
+  if (m) return findStems(text, m, null);
   for (const s of stems) if (hasStem(text, s)) return true;
   return false;
 }
 
 /** Keys of a table whose stems occur in the text, in table order. */
-export function matchKeys(text: string, table: Record<string, string[]>): string[] {
-  return Object.keys(table).filter((k) => hasAny(text, table[k]!));
+export function matchKeys<K extends string>(text: string, table: StemTable<K>): K[] {
+  const out: K[] = [];
+  const m = tableMatcher(table);
+  if (m) {
+    const found = new Array<boolean>(m.keys.length).fill(false);
+    if (findStems(text, m, found))
+      for (let k = 0; k < found.length; k++) if (found[k]) out.push(m.keys[k] as K);
+    return out;
+  }
+  for (const k of Object.keys(table) as K[]) if (hasAny(text, table[k])) out.push(k);
+  return out;
 }

@@ -9,7 +9,7 @@ import type { CatalogItem } from "../services/catalog/types.js";
 import type { Message } from "../services/conversations.js";
 import { formatMoney } from "../services/money.js";
 import type { Language, ShopSettings } from "../services/settings.js";
-import { searchCatalog } from "./search.js";
+import { catalogItemById, searchCatalog } from "./search.js";
 import { type AgentState, missingFields } from "./state.js";
 
 export const LANGUAGE_NAMES: Record<Language, string> = {
@@ -63,6 +63,28 @@ function productLine(i: CatalogItem, currency: string): string {
   return `- ${i.name} [${bits}] ${i.effects.join(", ")} | ${prices}${min}${i.inStock ? "" : " | OUT OF STOCK"}`;
 }
 
+/**
+ * Lines of cached (deep-frozen, so unchanging) items, per currency: the same few products are
+ * in most prompts. Items that are not frozen are formatted every time.
+ */
+const productLines = new WeakMap<CatalogItem, { currency: string; line: string }>();
+
+function cachedProductLine(i: CatalogItem, currency: string): string {
+  const known = productLines.get(i);
+  if (known?.currency === currency) return known.line;
+  const line = productLine(i, currency);
+  // Freezing cannot be undone: an item frozen now keeps this line.
+  if (
+    Object.isFrozen(i) &&
+    Object.isFrozen(i.effects) &&
+    Object.isFrozen(i.prices) &&
+    i.prices.every(Object.isFrozen)
+  ) {
+    productLines.set(i, { currency, line });
+  }
+  return line;
+}
+
 const namesByCategory = new WeakMap<CatalogItem[], Map<boolean, string>>();
 
 /** "flower: A, B, C" per category: cheap to send, enough for the model to know what exists. */
@@ -93,10 +115,10 @@ export function relevantProducts(input: PromptInput): CatalogItem[] {
     limit: 6,
   }).items;
   const selected = input.state.selectedProducts
-    .map((id) => input.catalog.find((i) => i.id === id))
+    .map((id) => catalogItemById(input.catalog, id))
     .filter((i): i is CatalogItem => !!i);
   const inDraft = input.state.draft.items
-    .map((d) => input.catalog.find((i) => i.id === d.productId))
+    .map((d) => catalogItemById(input.catalog, d.productId))
     .filter((i): i is CatalogItem => !!i);
   return [...new Set([...inDraft, ...selected, ...found])].slice(0, 8);
 }
@@ -152,7 +174,7 @@ export function buildSystemPrompt(input: PromptInput): string {
     "",
     "Products relevant now:",
     ...(relevant.length
-      ? relevant.map((i) => productLine(i, s.currency))
+      ? relevant.map((i) => cachedProductLine(i, s.currency))
       : ["(none yet — search the catalog)"]),
     "",
     `Catalog${input.useStock ? " (in stock)" : ""}:`,
@@ -174,14 +196,28 @@ export function historyMessages(history: Message[]): ModelMessage[] {
   return out;
 }
 
-const STATE_RE = /<agent_state>([\s\S]*?)<\/agent_state>/;
+const STATE_OPEN = "<agent_state>";
+const STATE_CLOSE = "</agent_state>";
 
-export function readPromptState(system: string): PromptState | undefined {
-  const m = system.match(STATE_RE);
-  if (!m) return undefined;
+/** The text of the prompt's first closed `<agent_state>` block, if any. */
+export function promptStateJson(system: string): string | undefined {
+  const open = system.indexOf(STATE_OPEN);
+  if (open < 0) return undefined;
+  const from = open + STATE_OPEN.length;
+  const close = system.indexOf(STATE_CLOSE, from);
+  return close < 0 ? undefined : system.slice(from, close);
+}
+
+/** The facts of a `<agent_state>` block's text (undefined if it is not JSON). */
+export function parsePromptState(json: string): PromptState | undefined {
   try {
-    return JSON.parse(m[1]!) as PromptState;
+    return JSON.parse(json) as PromptState;
   } catch {
     return undefined;
   }
+}
+
+export function readPromptState(system: string): PromptState | undefined {
+  const json = promptStateJson(system);
+  return json === undefined ? undefined : parsePromptState(json);
 }

@@ -122,11 +122,26 @@ export async function updateSettings(
   return next;
 }
 
-/** Local date parts in the shop's time zone. */
 /** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
 const localFormatters = new Map<string, Intl.DateTimeFormat>();
 
-export function shopLocalParts(date: Date, timeZone: string) {
+export interface LocalParts {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+}
+
+/**
+ * From 1973 on every time zone's UTC offset is a whole number of minutes (the last offset with
+ * seconds, Liberia's −0:44:30, ended in January 1972), so the local date and time to the minute
+ * are the same for a whole UTC minute: the last minute's parts are kept per time zone.
+ */
+const WHOLE_MINUTE_OFFSETS_SINCE = Date.UTC(1973, 0, 1);
+const lastMinute = new Map<string, { minute: number; parts: LocalParts }>();
+
+function formatLocalParts(date: Date, timeZone: string): LocalParts {
   let fmt = localFormatters.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat("en-CA", {
@@ -149,6 +164,18 @@ export function shopLocalParts(date: Date, timeZone: string) {
     hour: get("hour"),
     minute: get("minute"),
   };
+}
+
+/** Local date parts in the shop's time zone (a new object every call). */
+export function shopLocalParts(date: Date, timeZone: string): LocalParts {
+  const t = date.getTime();
+  if (!(t >= WHOLE_MINUTE_OFFSETS_SINCE)) return formatLocalParts(date, timeZone);
+  const minute = Math.floor(t / 60_000);
+  const known = lastMinute.get(timeZone);
+  if (known?.minute === minute) return { ...known.parts };
+  const parts = formatLocalParts(date, timeZone);
+  lastMinute.set(timeZone, { minute, parts: { ...parts } });
+  return parts;
 }
 
 /** Whether the shop is open at `date` (handles hours that pass midnight). */

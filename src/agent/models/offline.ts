@@ -44,15 +44,88 @@ function toBrainInput(prompt: LanguageModelV3Prompt): BrainInput {
   return { system, messages };
 }
 
+/**
+ * What the brain reads of a prompt: the system prompt and the messages from the customer's
+ * latest one on (the history before it decides nothing), so a long history is not converted on
+ * every call.
+ */
+function latestBrainInput(prompt: LanguageModelV3Prompt): BrainInput {
+  let lastUser = prompt.length - 1;
+  while (lastUser >= 0 && prompt[lastUser]!.role !== "user") lastUser--;
+  if (lastUser <= 0) return toBrainInput(prompt);
+  const tail: LanguageModelV3Prompt = [];
+  for (let i = 0; i < lastUser; i++) if (prompt[i]!.role === "system") tail.push(prompt[i]!);
+  for (let i = lastUser; i < prompt.length; i++) tail.push(prompt[i]!);
+  return toBrainInput(tail);
+}
+
 /** A rough token count (4 characters a token), so traces show the size of each call. */
 function estimateTokens(s: string): number {
   return Math.ceil(s.length / 4);
 }
 
+/**
+ * Characters JSON.stringify may escape: `"`, `\\`, controls (it escapes those below U+0020) and
+ * lone surrogates (the `u` flag reads a pair as one character).
+ */
+const MAY_ESCAPE = /["\\\p{Cc}\p{Cs}]/u;
+
+/** The length of `JSON.stringify(s)`: `"` and `\\` take 2, controls 2 or 6, lone surrogates 6. */
+function quotedLength(s: string): number {
+  if (!MAY_ESCAPE.test(s)) return s.length + 2;
+  let n = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c) n += 2;
+    else if (c < 0x20) n += c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2;
+        i++;
+      } else n += 6;
+    } else if (c >= 0xdc00 && c <= 0xdfff) n += 6;
+    else n += 1;
+  }
+  return n;
+}
+
+/** `[{"type":"text","text":` and `}]` around the quoted text. */
+const TEXT_PART_CHARS = 25;
+
+/**
+ * `JSON.stringify(content).length` of a message's content. The history messages, most of every
+ * prompt, are one text part: counted without building their JSON.
+ */
+function contentChars(content: unknown): number {
+  if (typeof content === "string") return content.length;
+  if (Array.isArray(content) && content.length === 1) {
+    const part = content[0] as { type?: unknown; text?: unknown; providerOptions?: unknown };
+    if (
+      part !== null &&
+      typeof part === "object" &&
+      Object.getPrototypeOf(part) === Object.prototype &&
+      part.type === "text" &&
+      typeof part.text === "string" &&
+      part.providerOptions === undefined &&
+      !("toJSON" in part)
+    ) {
+      const keys = Object.keys(part);
+      if (
+        keys[0] === "type" &&
+        keys[1] === "text" &&
+        (keys.length === 2 || (keys.length === 3 && keys[2] === "providerOptions"))
+      ) {
+        return TEXT_PART_CHARS + quotedLength(part.text);
+      }
+    }
+  }
+  return JSON.stringify(content).length;
+}
+
 function usageOf(prompt: LanguageModelV3Prompt, out: BrainOutput): LanguageModelV3Usage {
   let inChars = 0;
-  for (const m of prompt)
-    inChars += typeof m.content === "string" ? m.content.length : JSON.stringify(m.content).length;
+  for (const m of prompt) inChars += contentChars(m.content);
   const outTokens = estimateTokens(out.kind === "text" ? out.text : JSON.stringify(out.calls));
   const inTokens = Math.ceil(inChars / 4);
   return {
@@ -85,7 +158,7 @@ export function createOfflineModel(): LanguageModelV3 {
     modelId: OFFLINE_MODEL_ID,
     supportedUrls: {},
     async doGenerate(options: LanguageModelV3CallOptions) {
-      const out = decide(toBrainInput(options.prompt));
+      const out = decide(latestBrainInput(options.prompt));
       return {
         content: contentOf(out),
         finishReason: { unified: out.kind === "text" ? "stop" : "tool-calls", raw: undefined },
@@ -94,7 +167,7 @@ export function createOfflineModel(): LanguageModelV3 {
       };
     },
     async doStream(options: LanguageModelV3CallOptions) {
-      const out = decide(toBrainInput(options.prompt));
+      const out = decide(latestBrainInput(options.prompt));
       const parts: LanguageModelV3StreamPart[] = [{ type: "stream-start", warnings: [] }];
       if (out.kind === "text") {
         parts.push({ type: "text-start", id: "t0" });
@@ -120,4 +193,4 @@ export function createOfflineModel(): LanguageModelV3 {
   };
 }
 
-export { toBrainInput };
+export { contentChars, toBrainInput };

@@ -19,7 +19,7 @@ import {
   TYPE_WORDS,
 } from "../lexicon.js";
 import type { ProductSummary } from "../products.js";
-import { type PromptState, readPromptState } from "../prompt.js";
+import { type PromptState, parsePromptState, promptStateJson } from "../prompt.js";
 import { effectLabel, fill, KNOWLEDGE, PAYMENT_LABEL, T, UNIT_LABEL } from "./templates.js";
 
 export interface BrainToolCall {
@@ -59,8 +59,29 @@ const DEFAULT_STATE: PromptState = {
   },
 };
 
+const STATES_MAX = 64;
+/**
+ * Recently read `<agent_state>` blocks (the prompt's facts): every model call of a turn sends the
+ * same prompt, and conversations in the same phase often have the same facts. Only read here,
+ * never changed.
+ */
+const recentStates = new Map<string, PromptState>();
+
+function promptState(system: string): PromptState | undefined {
+  const json = promptStateJson(system);
+  if (json === undefined) return undefined;
+  const known = recentStates.get(json);
+  if (known) return known;
+  const st = parsePromptState(json);
+  if (st !== null && typeof st === "object") {
+    if (recentStates.size >= STATES_MAX) recentStates.clear();
+    recentStates.set(json, st);
+  }
+  return st;
+}
+
 export function decide(input: BrainInput): BrainOutput {
-  const st = readPromptState(input.system) ?? DEFAULT_STATE;
+  const st = promptState(input.system) ?? DEFAULT_STATE;
   let lastUser = -1;
   for (let i = input.messages.length - 1; i >= 0; i--) {
     if (input.messages[i]!.role === "user") {
@@ -76,19 +97,28 @@ export function decide(input: BrainInput): BrainOutput {
 
 // ------------------------------------------------------------------ step 1: what to do
 
+const ANY_PAYMENT_WORD = Object.values(PAYMENT_WORDS).flat();
+
+/** Whether the text names an effect, a category or a type. */
+function hasCatalogWords(t: string): boolean {
+  return (
+    matchKeys(t, EFFECT_WORDS).length +
+      matchKeys(t, CATEGORY_WORDS).length +
+      matchKeys(t, TYPE_WORDS).length >
+    0
+  );
+}
+
 function plan(text: string, st: PromptState): BrainOutput {
   const i = detectIntents(text);
   const t = normalizeText(text);
   const lang = st.language;
   const qty = findQuantity(text) ?? (st.missing[0] === "quantity" ? parseQuantity(t) : undefined);
   const phone = parsePhone(text);
-  const payment = hasAny(t, Object.values(PAYMENT_WORDS).flat()) ? parsePayment(text) : undefined;
+  const payment = hasAny(t, ANY_PAYMENT_WORD) ? parsePayment(text) : undefined;
   const explicitAddress = findAddress(text);
-  const catalogWords =
-    matchKeys(t, EFFECT_WORDS).length +
-      matchKeys(t, CATEGORY_WORDS).length +
-      matchKeys(t, TYPE_WORDS).length >
-    0;
+  // Worked out only when it decides something (an order without a quantity, or a question).
+  const catalogWords = i.order && !qty ? hasCatalogWords(t) : undefined;
   const fieldsGiven = Boolean(qty || phone || payment || explicitAddress);
   const tools = (name: string, inp: Record<string, unknown>): BrainOutput => ({
     kind: "tools",
@@ -105,7 +135,7 @@ function plan(text: string, st: PromptState): BrainOutput {
   if (ordering || (i.order && (qty || !catalogWords)) || (fieldsGiven && st.hasDraft) || (qty && !i.price)) {
     if (ordering && !fieldsGiven && (i.recommend || i.price || i.knowledge || i.hours || i.delivery)) {
       // A side question while ordering: answer it, the draft stays.
-      return answerQuestion(text, st, i);
+      return answerQuestion(text, st, i, catalogWords);
     }
     const input: Record<string, unknown> = {};
     let address = explicitAddress;
@@ -118,21 +148,20 @@ function plan(text: string, st: PromptState): BrainOutput {
     if (payment) input.paymentMethod = payment;
     return tools("update_draft_order", input);
   }
-  return answerQuestion(text, st, i);
+  return answerQuestion(text, st, i, catalogWords);
 }
 
-function answerQuestion(text: string, st: PromptState, i: ReturnType<typeof detectIntents>): BrainOutput {
+function answerQuestion(
+  text: string,
+  st: PromptState,
+  i: ReturnType<typeof detectIntents>,
+  catalogWords: boolean | undefined,
+): BrainOutput {
   const lang = st.language;
-  const t = normalizeText(text);
-  const catalogWords =
-    matchKeys(t, EFFECT_WORDS).length +
-      matchKeys(t, CATEGORY_WORDS).length +
-      matchKeys(t, TYPE_WORDS).length >
-    0;
   if (i.knowledge && KNOWLEDGE[i.knowledge]) return { kind: "text", text: KNOWLEDGE[i.knowledge]![lang] };
   if (i.price)
     return { kind: "tools", calls: [{ name: "product_details", input: { product: text.slice(0, 500) } }] };
-  if (i.recommend || i.stock || catalogWords || i.order) {
+  if (i.recommend || i.stock || (catalogWords ?? hasCatalogWords(normalizeText(text))) || i.order) {
     return { kind: "tools", calls: [{ name: "search_catalog", input: { query: text.slice(0, 500) } }] };
   }
   const s = st.shop;

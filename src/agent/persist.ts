@@ -96,49 +96,13 @@ function messageOf(
 }
 
 /*
- * The turn's two statements are constant texts with positional parameters, run straight on the
- * driver (prepared once per connection): building them through drizzle's sql template cost more
- * CPU than the rest of the write path.
+ * The turn's two statements, each over any number of turns (group commit; a lone turn is a batch
+ * of one): one row per turn in $1. They are constant texts run straight on the driver (prepared
+ * once per connection): building them through drizzle's sql template cost more CPU than the rest
+ * of the write path. The turns of one batch are of different conversations (a conversation runs
+ * one turn at a time) but may share a customer, so profile counters are summed per customer.
  */
-const START_SQL = `with m as (
-    insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, metadata, created_at)
-    values ($1, $2, $3, 'user', $4, $5, $6::jsonb, $7::timestamptz)
-  ), c as (
-    update conversations set last_message_at = $7::timestamptz, message_count = message_count + 1, language = $5
-    where id = $2 returning message_count, takeover_until
-  ), p as (
-    update user_profiles set total_messages = total_messages + 1,
-      total_visits = total_visits + case when last_visit < $8::timestamptz then 1 else 0 end,
-      last_visit = $7::timestamptz
-    where id = $3 returning total_visits, total_messages, is_blocked
-  ), e as (
-    insert into agent_events (user_profile_id, conversation_id, event_type, event_data, channel, created_at)
-    values ($3, $2, 'chat_message', $9::jsonb, $10, $7::timestamptz)
-  )
-  select c.message_count, c.takeover_until, p.total_visits, p.total_messages, p.is_blocked from c, p`;
-
-/** $1 conversation, $2 profile, $3 now, $4 state, $5 traces, $6 usage, $7 events (+ the reply's $8-$12). */
-const FINISH_PARTS = `s as (
-    insert into agent_sessions (conversation_id, user_profile_id, state, version, created_at, updated_at)
-    values ($1, $2, $4::jsonb, 1, $3::timestamptz, $3::timestamptz)
-    on conflict (conversation_id) do update set state = excluded.state, version = agent_sessions.version + 1,
-      updated_at = excluded.updated_at
-    returning version
-  ), t as (${traceInsertSql("$5")}), u as (${usageInsertSql("$6")}), e as (${eventInsertSql("$7")})`;
-const FINISH_SQL = `with ${FINISH_PARTS} select version from s`;
-const FINISH_WITH_REPLY_SQL = `with m as (
-    insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, product_cards, metadata, created_at)
-    values ($8, $1, $2, 'assistant', $9, $10, $11::jsonb, $12::jsonb, $3::timestamptz)
-  ), c as (
-    update conversations set last_message_at = $3::timestamptz, message_count = message_count + 1 where id = $1
-  ), ${FINISH_PARTS} select version from s`;
-
-/*
- * The same two statements over many turns at once (group commit): one row per turn in $1. The
- * turns of one batch are of different conversations (a conversation runs one turn at a time),
- * but may share a customer, so profile counters are summed per customer.
- */
-const START_MANY_SQL = `with x as (
+const START_SQL = `with x as (
     select * from jsonb_to_recordset($1::jsonb) as x(id uuid, conversation_id uuid, user_profile_id uuid,
       content text, language text, metadata jsonb, at timestamptz, gap_start timestamptz, event_data jsonb, channel text)
   ), m as (
@@ -163,7 +127,7 @@ const START_MANY_SQL = `with x as (
   select c.id as conversation_id, c.message_count, c.takeover_until, p.total_visits, p.total_messages, p.is_blocked
   from c join x on x.conversation_id = c.id join p on p.id = x.user_profile_id`;
 
-const FINISH_MANY_SQL = `with x as (
+const FINISH_SQL = `with x as (
     select * from jsonb_to_recordset($1::jsonb) as x(conversation_id uuid, user_profile_id uuid, at timestamptz,
       state jsonb, reply_id uuid, content text, language text, product_cards jsonb, metadata jsonb)
   ), m as (
@@ -229,67 +193,27 @@ const writers = new WeakMap<DatabaseHandle, TurnWriters>();
 export function turnWriters(database: DatabaseHandle): TurnWriters {
   let w = writers.get(database);
   if (w) return w;
+  const startMany = async (rows: StartRow[]): Promise<Array<StartCounters | undefined>> => {
+    const out = await database.query<StartCounters & { conversation_id: string }>(START_SQL, [
+      JSON.stringify(rows),
+    ]);
+    const byConversation = new Map(out.map((o) => [String(o.conversation_id), o]));
+    return rows.map((r) => byConversation.get(r.conversation_id));
+  };
+  const finishMany = async (rows: FinishRow[]): Promise<Array<number | undefined>> => {
+    const out = await database.query<{ conversation_id: string; version: number }>(FINISH_SQL, [
+      JSON.stringify(rows.map(({ traces: _t, usage: _u, events: _e, ...r }) => r)),
+      JSON.stringify(rows.flatMap((r) => r.traces)),
+      JSON.stringify(rows.flatMap((r) => r.usage)),
+      JSON.stringify(rows.flatMap((r) => r.events)),
+    ]);
+    const byConversation = new Map(out.map((o) => [String(o.conversation_id), Number(o.version)]));
+    return rows.map((r) => byConversation.get(r.conversation_id));
+  };
+  // A lone turn is a batch of one: the same statement.
   w = {
-    start: new GroupCommit<StartRow, StartCounters | undefined>({
-      async one(r) {
-        const [row] = await database.query<StartCounters>(START_SQL, [
-          r.id,
-          r.conversation_id,
-          r.user_profile_id,
-          r.content,
-          r.language,
-          JSON.stringify(r.metadata),
-          r.at,
-          r.gap_start,
-          JSON.stringify(r.event_data),
-          r.channel,
-        ]);
-        return row;
-      },
-      async many(rows) {
-        const out = await database.query<StartCounters & { conversation_id: string }>(START_MANY_SQL, [
-          JSON.stringify(rows),
-        ]);
-        const byConversation = new Map(out.map((o) => [String(o.conversation_id), o]));
-        return rows.map((r) => byConversation.get(r.conversation_id));
-      },
-    }),
-    finish: new GroupCommit<FinishRow, number | undefined>({
-      async one(r) {
-        const params: unknown[] = [
-          r.conversation_id,
-          r.user_profile_id,
-          r.at,
-          JSON.stringify(r.state),
-          JSON.stringify(r.traces),
-          JSON.stringify(r.usage),
-          JSON.stringify(r.events),
-        ];
-        if (r.reply_id !== null)
-          params.push(
-            r.reply_id,
-            r.content,
-            r.language,
-            JSON.stringify(r.product_cards),
-            JSON.stringify(r.metadata),
-          );
-        const [row] = await database.query<{ version: number }>(
-          r.reply_id !== null ? FINISH_WITH_REPLY_SQL : FINISH_SQL,
-          params,
-        );
-        return row ? Number(row.version) : undefined;
-      },
-      async many(rows) {
-        const out = await database.query<{ conversation_id: string; version: number }>(FINISH_MANY_SQL, [
-          JSON.stringify(rows.map(({ traces: _t, usage: _u, events: _e, ...r }) => r)),
-          JSON.stringify(rows.flatMap((r) => r.traces)),
-          JSON.stringify(rows.flatMap((r) => r.usage)),
-          JSON.stringify(rows.flatMap((r) => r.events)),
-        ]);
-        const byConversation = new Map(out.map((o) => [String(o.conversation_id), Number(o.version)]));
-        return rows.map((r) => byConversation.get(r.conversation_id));
-      },
-    }),
+    start: new GroupCommit({ one: async (r) => (await startMany([r]))[0], many: startMany }),
+    finish: new GroupCommit({ one: async (r) => (await finishMany([r]))[0], many: finishMany }),
   };
   writers.set(database, w);
   return w;

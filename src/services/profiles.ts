@@ -10,14 +10,14 @@ import { userProfiles } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors.js";
 import { type Jsonify, jsonify } from "./json.js";
-import { rawQuery, rowReader } from "./rows.js";
+import { rowReader } from "./rows.js";
 
 export type ProfileRow = typeof userProfiles.$inferSelect;
 export type Profile = Jsonify<ProfileRow>;
 
 type ProfileDeps = Pick<Deps, "db" | "cache" | "clock">;
-/** The loaders use the driver's raw query (`database`); without it, the same SQL over drizzle. */
-type LoaderDeps = ProfileDeps & Partial<Pick<Deps, "database">>;
+/** The loaders run their statements on the driver (`database`). */
+type LoaderDeps = ProfileDeps & Pick<Deps, "database">;
 
 /** A new visit starts when the customer comes back after this long. */
 const VISIT_GAP_MS = 30 * 60 * 1000;
@@ -41,10 +41,10 @@ const INSERT_TELEGRAM_SQL = `insert into user_profiles (telegram_user_id, telegr
   values ($1, $2, $3, $4, $5::jsonb, $6::timestamptz, $6::timestamptz, $6::timestamptz)
   on conflict do nothing returning *`;
 
-type QueryDeps = Pick<Deps, "db"> & Partial<Pick<Deps, "database">>;
+type QueryDeps = Pick<Deps, "database">;
 
 async function selectProfile(deps: QueryDeps, text: string, key: unknown): Promise<Profile | undefined> {
-  const [row] = await rawQuery(deps)(text, [key]);
+  const [row] = await deps.database.query(text, [key]);
   return row ? profileRows.read(row) : undefined;
 }
 
@@ -83,7 +83,7 @@ export async function getOrCreateWebProfile(deps: LoaderDeps, webUserId: string)
     CacheKeys.userProfile(webUserId),
     () =>
       findOrInsert(deps, BY_WEB_ID_SQL, webUserId, () =>
-        rawQuery(deps)(INSERT_WEB_SQL, [webUserId, deps.clock.now().toISOString()]),
+        deps.database.query(INSERT_WEB_SQL, [webUserId, deps.clock.now().toISOString()]),
       ),
     { ttl: CacheTTL.userProfile },
   );
@@ -104,7 +104,7 @@ export async function getOrCreateTelegramProfile(deps: LoaderDeps, who: Telegram
     CacheKeys.userByTelegram(who.telegramUserId),
     () =>
       findOrInsert(deps, BY_TELEGRAM_ID_SQL, who.telegramUserId, () =>
-        rawQuery(deps)(INSERT_TELEGRAM_SQL, [
+        deps.database.query(INSERT_TELEGRAM_SQL, [
           who.telegramUserId,
           who.username ?? null,
           who.chatId ?? who.telegramUserId,

@@ -4,9 +4,7 @@
  * (dates as ISO strings). Either driver's raw values work: PGlite hands back Date and number,
  * postgres.js (under drizzle's parsers) timestamp and bigint as strings.
  */
-import { type Column, getTableColumns, type SQL, sql, type Table } from "drizzle-orm";
-import { type DatabaseHandle, execRows } from "../db/client.js";
-import type { Deps } from "../deps.js";
+import { type Column, getTableColumns, type Table } from "drizzle-orm";
 import type { Jsonify } from "./json.js";
 
 export type JsonRow<T extends Table> = Jsonify<T["$inferSelect"]>;
@@ -44,22 +42,4 @@ export function rowReader<T extends Table>(table: T, alias: string, prefix = "")
       return out as JsonRow<T>;
     },
   };
-}
-
-type Query = DatabaseHandle["query"];
-
-/**
- * The driver's raw query (`deps.database.query`), or the same over drizzle for a caller typed
- * without the handle: each `$n` of the text becomes the n-th parameter.
- */
-export function rawQuery(deps: Pick<Deps, "db"> & Partial<Pick<Deps, "database">>): Query {
-  if (deps.database) return deps.database.query.bind(deps.database);
-  return (text, params = []) => execRows(deps.db, withParams(text, params));
-}
-
-function withParams(text: string, params: unknown[]): SQL {
-  const chunks: SQL[] = text
-    .split(/\$(\d+)/)
-    .map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
-  return sql.join(chunks);
 }

@@ -20,7 +20,7 @@ export interface WidgetEvent {
 }
 
 export async function recordWidgetEvent(
-  deps: Pick<Deps, "db" | "cache" | "clock">,
+  deps: Pick<Deps, "db" | "database" | "cache" | "clock">,
   webUserId: string,
   e: WidgetEvent,
 ): Promise<void> {

@@ -355,15 +355,6 @@ describe("profile loaders", () => {
     );
     expect(new Set(loads.map((p) => p.id)).size).toBe(1);
   });
-
-  it("work over drizzle for callers typed without the raw handle", async () => {
-    const userId = `u_${crypto.randomUUID()}`;
-    const narrow = { db: deps.db, cache: deps.cache, clock: deps.clock };
-    const p = await getOrCreateWebProfile(narrow, userId);
-    expect(p).toStrictEqual(await getProfileById(deps, p.id));
-    await deps.cache.delete(CacheKeys.userProfile(userId));
-    expect(await getOrCreateWebProfile(narrow, userId)).toStrictEqual(p);
-  });
 });
 
 describe("an order from the chat", () => {

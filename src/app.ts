@@ -73,7 +73,7 @@ export function createApp(deps: Deps) {
   );
 
   // Seed 004: the chat API is limited per IP and per customer (429 + Retry-After).
-  app.use("/api/agent/*", rateLimit(deps, { scope: "ip" }), rateLimit(deps, { scope: "customer" }));
+  app.use("/api/agent/*", rateLimit(deps, [{ scope: "ip" }, { scope: "customer" }]));
 
   app.route("/api", healthRoutes(deps));
   app.route("/api/auth", authRoutes(deps));

@@ -1,14 +1,12 @@
 /**
  * Rate limits (seed 004): fixed windows counted in Redis under `rate_limit:<scope>:<id>`, with an
  * in-memory insurance limiter that takes over per instance while Redis is down or not ready, so
- * the limit still holds (per instance) during an outage. Without Redis, memory only.
+ * the limit still holds (per instance) during an outage. Without Redis (or with Upstash), memory
+ * only. Several limits of one request (per IP and per customer) are counted in one Redis command:
+ * a small Lua script (INCR, PEXPIRE when the window is new, PTTL) over all their keys.
  */
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { redisClientOf, TwoTierCache } from "./index.js";
 import type { AppCache } from "./types.js";
 
@@ -27,35 +25,72 @@ export interface RateLimitResult {
   retryAfterSeconds: number;
 }
 
-const limiters = new WeakMap<AppCache, Map<string, RateLimiterAbstract>>();
+/** One limit to count a request against: `key` is "customer:<id>", "ip:<addr>", "telegram:<user id>". */
+export interface RateLimitCheck {
+  key: string;
+  rule: RateLimitRule;
+}
 
-function limiterFor(cache: AppCache, rule: Required<RateLimitRule>): RateLimiterAbstract {
-  let perCache = limiters.get(cache);
+/*
+ * KEYS: the counters, in order; ARGV: window (ms) and limit of each. Each counter is incremented,
+ * its window started on the first request (or repaired if it somehow lost its expiry); counting
+ * stops after the first counter over its limit, as a request refused by one limit never reaches
+ * the next. Returns count and ms left of each counter counted.
+ */
+const CONSUME_LUA = `local out = {}
+for i = 1, #KEYS do
+  local n = redis.call('INCR', KEYS[i])
+  local ttl = -1
+  if n > 1 then ttl = redis.call('PTTL', KEYS[i]) end
+  if ttl < 0 then
+    ttl = tonumber(ARGV[2 * i - 1])
+    redis.call('PEXPIRE', KEYS[i], ttl)
+  end
+  out[#out + 1] = n
+  out[#out + 1] = ttl
+  if n > tonumber(ARGV[2 * i]) then break end
+end
+return out`;
+
+type ScriptClient = Redis & {
+  skRateLimit(numKeys: number, ...args: Array<string | number>): Promise<number[]>;
+};
+
+const scripted = new WeakSet<Redis>();
+
+/** The client with the script defined on it (EVALSHA, falling back to EVAL once if Redis lost it). */
+function scriptClient(client: Redis): ScriptClient {
+  if (!scripted.has(client)) {
+    client.defineCommand("skRateLimit", { lua: CONSUME_LUA });
+    scripted.add(client);
+  }
+  return client as ScriptClient;
+}
+
+/** The in-memory (insurance) limiters of a cache, one per rule. */
+const memoryLimiters = new WeakMap<AppCache, Map<string, RateLimiterAbstract>>();
+
+function memoryLimiter(cache: AppCache, rule: Required<RateLimitRule>): RateLimiterAbstract {
+  let perCache = memoryLimiters.get(cache);
   if (!perCache) {
     perCache = new Map();
-    limiters.set(cache, perCache);
+    memoryLimiters.set(cache, perCache);
   }
   const id = `${rule.points}/${rule.duration}`;
   let limiter = perCache.get(id);
   if (!limiter) {
-    const namespace = cache instanceof TwoTierCache ? cache.namespace : "";
-    const keyPrefix = `${namespace}rate_limit`;
-    const memory = new RateLimiterMemory({ points: rule.points, duration: rule.duration, keyPrefix });
-    const client = redisClientOf(cache);
-    limiter = client
-      ? new RateLimiterRedis({
-          storeClient: client,
-          points: rule.points,
-          duration: rule.duration,
-          keyPrefix,
-          insuranceLimiter: memory,
-          // Not connected → straight to the insurance limiter, never wait for a reconnect.
-          rejectIfRedisNotReady: true,
-        })
-      : memory;
+    limiter = new RateLimiterMemory({
+      points: rule.points,
+      duration: rule.duration,
+      keyPrefix: `${namespaceOf(cache)}rate_limit`,
+    });
     perCache.set(id, limiter);
   }
   return limiter;
+}
+
+function namespaceOf(cache: AppCache): string {
+  return cache instanceof TwoTierCache ? cache.namespace : "";
 }
 
 /**
@@ -67,12 +102,64 @@ export async function consumeRateLimit(
   key: string,
   rule: RateLimitRule = { points: deps.config.rateLimitPerMinute },
 ): Promise<RateLimitResult> {
-  const full = { points: rule.points, duration: rule.duration ?? 60 };
+  const [result] = await consumeRateLimits(deps, [{ key, rule }]);
+  return result as RateLimitResult;
+}
+
+/**
+ * Counts one request against each check, in order, in one Redis command, and stops at the first
+ * limit it is over (the later ones are not counted): the results end with that refused one, or
+ * have one per check when the request may go ahead. While Redis is down or not ready, each
+ * instance counts in memory.
+ */
+export async function consumeRateLimits(
+  deps: { cache: AppCache },
+  checks: RateLimitCheck[],
+): Promise<RateLimitResult[]> {
+  const rules = checks.map((c) => ({ points: c.rule.points, duration: c.rule.duration ?? 60 }));
+  const client = redisClientOf(deps.cache);
+  // Not connected: straight to memory, never wait for a reconnect.
+  if (client?.status === "ready") {
+    const ns = namespaceOf(deps.cache);
+    const args: Array<string | number> = checks.map((c) => `${ns}rate_limit:${c.key}`);
+    for (const rule of rules) args.push(rule.duration * 1000, rule.points);
+    try {
+      const reply = await scriptClient(client).skRateLimit(checks.length, ...args);
+      const out: RateLimitResult[] = [];
+      for (let i = 0; i * 2 < reply.length; i++) {
+        const { points } = rules[i]!;
+        const consumed = Number(reply[i * 2]);
+        out.push({
+          allowed: consumed <= points,
+          limit: points,
+          remaining: Math.max(points - consumed, 0),
+          retryAfterSeconds: secs(Number(reply[i * 2 + 1])),
+        });
+      }
+      return out;
+    } catch {
+      // Redis failed or timed out: the memory limiters answer (as the insurance limiter did).
+    }
+  }
+  const out: RateLimitResult[] = [];
+  for (let i = 0; i < checks.length; i++) {
+    const result = await consumeInMemory(deps.cache, checks[i]!.key, rules[i]!);
+    out.push(result);
+    if (!result.allowed) break;
+  }
+  return out;
+}
+
+async function consumeInMemory(
+  cache: AppCache,
+  key: string,
+  rule: Required<RateLimitRule>,
+): Promise<RateLimitResult> {
   try {
-    const res = await limiterFor(deps.cache, full).consume(key);
+    const res = await memoryLimiter(cache, rule).consume(key);
     return {
       allowed: true,
-      limit: full.points,
+      limit: rule.points,
       remaining: res.remainingPoints,
       retryAfterSeconds: secs(res.msBeforeNext),
     };
@@ -80,7 +167,7 @@ export async function consumeRateLimit(
     if (rejection instanceof RateLimiterRes) {
       return {
         allowed: false,
-        limit: full.points,
+        limit: rule.points,
         remaining: 0,
         retryAfterSeconds: secs(rejection.msBeforeNext),
       };

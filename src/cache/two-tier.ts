@@ -9,7 +9,7 @@ import type { Announcement, L2Driver, L2Entry } from "./drivers/types.js";
 import { FAILED, L2Guard } from "./guard.js";
 import { type L1Slot, MemoryTier } from "./l1.js";
 import { hitRate, PrefixCounters, prefixOf } from "./stats.js";
-import type { AppCache, CacheEntry, CacheSetOptions, CacheStats } from "./types.js";
+import type { AppCache, CacheEntry, CacheSetOptions, CacheStats, SharedMode } from "./types.js";
 import { encodeValue, envelope, openEnvelope } from "./values.js";
 
 export interface TwoTierOptions {
@@ -169,21 +169,35 @@ export class TwoTierCache implements AppCache {
     await this.setMany([{ key, value, ttl: opts.ttl }]);
   }
 
-  async setMany(entries: CacheEntry[], opts?: { shared?: "write" | "drop" }): Promise<void> {
+  async setMany(entries: CacheEntry[], opts?: { shared?: SharedMode }): Promise<void> {
+    if (entries.length === 0) return;
+    let batch = entries;
+    let keys = entries.map((e) => e.key);
+    if (entries.length > 1) {
+      const distinct = new Set(keys);
+      if (distinct.size < keys.length) {
+        // A key named twice: its last entry wins, as with writes sent one after the other.
+        batch = [...new Map(entries.map((e) => [e.key, e])).values()];
+        keys = [...distinct];
+      }
+    }
+    this.markInvalidated(keys);
     const now = this.now();
     const l2: L2Entry[] = [];
-    const keys = entries.map((e) => e.key);
-    const drop = opts?.shared === "drop";
-    this.markInvalidated(keys);
-    for (const e of entries) {
+    const unlink: string[] = [];
+    const mode = opts?.shared ?? "write";
+    for (const e of batch) {
       if (e.value === undefined) {
+        // A deletion: on every tier, like delete().
         this.l1.delete(e.key);
+        unlink.push(this.namespace + e.key);
         continue;
       }
       const encoded = encodeValue(e.value);
       const freshUntil = now + e.ttl * 1000;
       this.storeL1(e.key, encoded.value, freshUntil);
-      if (!drop)
+      if ((e.shared ?? mode) === "drop") unlink.push(this.namespace + e.key);
+      else if (this.guard)
         l2.push({
           key: this.namespace + e.key,
           value: envelope(freshUntil, encoded.json),
@@ -191,15 +205,9 @@ export class TwoTierCache implements AppCache {
         });
     }
     if (!this.guard) return;
+    // Writes, deletions and the one announcement of every key named go out in one round trip.
     const announce = this.announcement({ k: keys });
-    const r = await this.guard.run(async (d) => {
-      if (drop)
-        await d.del(
-          keys.map((k) => this.namespace + k),
-          announce,
-        );
-      else await d.mset(l2, announce);
-    });
+    const r = await this.guard.run((d) => d.write(l2, unlink, announce));
     // Redis may still hold an older value for these keys: delete them there once it is back.
     if (r === FAILED) this.addPending(keys);
   }

@@ -4,10 +4,17 @@ export interface CacheSetOptions {
   ttl: number;
 }
 
+/** Whether a write goes to the shared tier or only drops the shared copy (see `AppCache.setMany`). */
+export type SharedMode = "write" | "drop";
+
 export interface CacheEntry<T = unknown> {
   key: string;
+  /** `undefined` deletes the key on every tier and instance (as `delete`). */
   value: T;
+  /** Seconds (take it from CacheTTL); ignored for a deletion. */
   ttl: number;
+  /** This entry's shared-tier mode; overrides the `setMany` option. @default "write" */
+  shared?: SharedMode;
 }
 
 export interface TierStatus {
@@ -37,11 +44,14 @@ export interface AppCache {
   delete(...keys: string[]): Promise<void>;
   getMany<T>(keys: string[]): Promise<Array<T | undefined>>;
   /**
-   * Sets every entry. With `{ shared: "drop" }` the entries are set in this process's memory
-   * only and dropped from the shared tier (and other instances' memory): for a value that is
-   * about to be written again shortly, so its full value crosses the network once.
+   * Sets every entry, and deletes (on every tier) every entry whose value is `undefined`, in one
+   * round trip with one announcement for all of them. An entry with `shared: "drop"` (or every
+   * entry, with the option `{ shared: "drop" }`) is set in this process's memory only and dropped
+   * from the shared tier (and other instances' memory): for a value that is about to be written
+   * again shortly, so its full value crosses the network once. When a key appears more than
+   * once, its last entry wins.
    */
-  setMany(entries: CacheEntry[], opts?: { shared?: "write" | "drop" }): Promise<void>;
+  setMany(entries: CacheEntry[], opts?: { shared?: SharedMode }): Promise<void>;
   /** Deletes every key starting with `prefix` on every tier and instance; returns how many. */
   deleteByPrefix(prefix: string): Promise<number>;
   clear(): Promise<void>;

@@ -181,6 +181,42 @@ export function cacheContract(name: string, make: (now: () => number) => Promise
       ]);
     });
 
+    it("deletes, on every tier, an entry given with value undefined, in the same call as writes", async () => {
+      const { cache } = await open();
+      await cache.setMany([
+        { key: "conversations:user:p1", value: ["c1"], ttl: 60 },
+        { key: "agent:session:c1", value: { v: 1 }, ttl: 60 },
+      ]);
+      await cache.setMany([
+        { key: "agent:session:c1", value: { v: 2 }, ttl: 60 },
+        { key: "conversations:user:p1", value: undefined, ttl: 0 },
+      ]);
+      // Not from this process's memory, nor from the shared tier.
+      expect(await cache.get("conversations:user:p1")).toBeUndefined();
+      expect(await cache.getOrSet("conversations:user:p1", async () => ["loaded"], { ttl: 60 })).toEqual([
+        "loaded",
+      ]);
+      expect(await cache.get("agent:session:c1")).toEqual({ v: 2 });
+    });
+
+    it("mixes shared modes per entry in one call; a key named twice takes its last entry", async () => {
+      const { cache } = await open();
+      await cache.setMany(
+        [
+          { key: "conversation:c1", value: "memory only", ttl: 60 },
+          { key: "user:profile:u1", value: "both tiers", ttl: 60, shared: "write" },
+          { key: "menu:items", value: 1, ttl: 60, shared: "write" },
+          { key: "menu:items", value: 2, ttl: 60 },
+        ],
+        { shared: "drop" },
+      );
+      expect(await cache.getMany(["conversation:c1", "user:profile:u1", "menu:items"])).toEqual([
+        "memory only",
+        "both tiers",
+        2,
+      ]);
+    });
+
     it("gets and sets many keys in one call, in order", async () => {
       const { cache } = await open();
       const entries = Array.from({ length: 100 }, (_, i) => ({

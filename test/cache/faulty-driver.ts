@@ -38,6 +38,9 @@ export class FaultyDriver implements L2Driver {
   del(keys: string[], announce?: Announcement) {
     return this.wrap(() => this.inner.del(keys, announce));
   }
+  write(entries: L2Entry[], unlink: string[], announce?: Announcement) {
+    return this.wrap(() => this.inner.write(entries, unlink, announce));
+  }
   scanPage(cursor: string, pattern: string) {
     return this.wrap(() => this.inner.scanPage(cursor, pattern));
   }

@@ -1,10 +1,12 @@
 /** Rate limits: 429 + Retry-After, per customer and per IP, trusted proxies only, and still enforced with Redis down. */
+import { createHmac } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCache } from "../../src/cache/index.js";
-import { consumeRateLimit } from "../../src/cache/rate-limit.js";
+import { consumeRateLimit, consumeRateLimits } from "../../src/cache/rate-limit.js";
 import type { Deps } from "../../src/deps.js";
 import { rateLimit } from "../../src/http/middleware/rate-limit.js";
 import { createTestApp, createTestDeps, testConfig } from "../helpers/app.js";
@@ -38,6 +40,91 @@ describe("rate limits over the shared Redis", () => {
   });
 });
 
+describe("the per-IP and per-customer limits in one middleware", () => {
+  const namespace = uniqueNamespace("rl2");
+  const config = testConfig({
+    REDIS_URL,
+    REDIS_KEY_PREFIX: namespace,
+    RATE_LIMIT_PER_MINUTE: "2",
+    RATE_LIMIT_PER_IP_PER_MINUTE: "4",
+  });
+  let deps: Deps;
+  let raw: Redis;
+  let monitor: Redis;
+  const commands: string[][] = [];
+  beforeAll(async () => {
+    const cache = await createCache(config, quietLogger);
+    deps = { cache, config, cookieSecret: "rl-cookie-secret-0123456789abcdef0123456789" } as unknown as Deps;
+    raw = new Redis(REDIS_URL);
+    await raw.ping();
+    const mine = `:${raw.stream.localPort}`;
+    monitor = await new Redis(REDIS_URL).monitor();
+    // Other files share this Redis: this namespace's commands only, not those a script runs nor
+    // this test's own reads.
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (source === "lua" || source.endsWith(mine)) return;
+      if (args.some((x) => String(x).startsWith(namespace))) commands.push(args);
+    });
+  });
+  afterAll(async () => {
+    monitor.disconnect();
+    raw.disconnect();
+    await deps.cache.close();
+    await dropNamespace(namespace);
+  });
+
+  it("counts both keys in Redis with one command per request, stopping at the first refusal", async () => {
+    const app = new Hono()
+      .use(rateLimit(deps, [{ scope: "ip" }, { scope: "customer" }]))
+      .get("/", (c) => c.text("ok"));
+    const id = `u_${crypto.randomUUID()}`;
+    const signature = createHmac("sha256", deps.cookieSecret).update(id).digest("base64");
+    const cookie = `sk_uid=${encodeURIComponent(`${id}.${signature}`)}`;
+    const send = (headers: Record<string, string> = {}) => app.request("/", { headers });
+    const counter = async (key: string) => {
+      const [n, ttl] = await Promise.all([raw.get(namespace + key), raw.pttl(namespace + key)]);
+      return { n: n === null ? null : Number(n), ttl };
+    };
+
+    // The customer's limit (2) speaks while the IP's (4) is not reached.
+    const first = await send({ cookie });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("ratelimit-limit")).toBe("2");
+    expect(first.headers.get("ratelimit-remaining")).toBe("1");
+    expect((await send({ cookie })).headers.get("ratelimit-remaining")).toBe("0");
+    const refused = await send({ cookie });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("ratelimit-limit")).toBe("2");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("RATE_LIMITED");
+
+    const ip = await counter("rate_limit:ip:unknown");
+    const customer = await counter(`rate_limit:customer:${id}`);
+    expect(ip.n).toBe(3);
+    expect(customer.n).toBe(3);
+    for (const { ttl } of [ip, customer]) {
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
+
+    // Without a (valid) cookie the customer is its address, under a key of its own.
+    expect((await send()).status).toBe(200);
+    expect((await counter("rate_limit:customer:ip:unknown")).n).toBe(1);
+    // The IP is over its limit now: refused with the IP's headers, and the customer not counted.
+    const overIp = await send({ cookie: "sk_uid=u_forged.signature" });
+    expect(overIp.status).toBe(429);
+    expect(overIp.headers.get("ratelimit-limit")).toBe("4");
+    expect(overIp.headers.get("ratelimit-remaining")).toBe("0");
+    expect((await counter("rate_limit:ip:unknown")).n).toBe(5);
+    expect((await counter("rate_limit:customer:ip:unknown")).n).toBe(1);
+
+    // Five requests, five Redis commands (the script; EVAL once if Redis did not know it yet).
+    await vi.waitFor(() => expect(commands).toHaveLength(5));
+    for (const c of commands) expect(["evalsha", "eval"]).toContain(c[0]?.toLowerCase());
+  });
+});
+
 describe("rate limits with Redis killed", () => {
   const redis = new PrivateRedis(6390 + ((process.pid + 25) % 100));
   beforeAll(() => redis.start());
@@ -58,6 +145,33 @@ describe("rate limits with Redis killed", () => {
       for (let i = 0; i < 8; i++) results.push((await consumeRateLimit(deps, "customer:u1")).allowed);
       expect(results.filter(Boolean).length).toBeLessThanOrEqual(5);
       expect(results.at(-1)).toBe(false);
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it("counts several limits in memory too, stopping at the first refusal", async () => {
+    await redis.kill();
+    const config = testConfig({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniqueNamespace("rlk2") });
+    const cache = await createCache(config, quietLogger);
+    try {
+      const checks = [
+        { key: "ip:10.0.0.1", rule: { points: 3 } },
+        { key: "customer:u2", rule: { points: 5 } },
+      ];
+      const runs = [];
+      for (let i = 0; i < 4; i++) runs.push(await consumeRateLimits({ cache }, checks));
+      expect(runs.slice(0, 3).map((r) => r.map((x) => x.remaining))).toEqual([
+        [2, 4],
+        [1, 3],
+        [0, 2],
+      ]);
+      // Refused by the first limit: the second is not counted.
+      expect(runs[3]).toMatchObject([{ allowed: false, limit: 3, remaining: 0 }]);
+      expect(await consumeRateLimit({ cache, config }, "customer:u2", { points: 5 })).toMatchObject({
+        allowed: true,
+        remaining: 1,
+      });
     } finally {
       await cache.close();
     }

@@ -97,6 +97,33 @@ describe("Upstash driver on the wire", () => {
     expect(stats.memory.redisUsedBytes).toBeGreaterThan(0);
     expect(stats.byPrefix["user:profile:"]?.keys).toBe(20);
 
+    // Writes, drop-only entries and deletions of one call: still one request, one announcement.
+    fake.commands.length = 0;
+    const beforeMixed = fake.statuses.get(200) ?? 0;
+    await a.setMany([
+      { key: "user:profile:p0", value: "new", ttl: 60 },
+      { key: "user:profile:p1", value: "kept here", ttl: 60, shared: "drop" },
+      { key: "user:profile:p2", value: undefined, ttl: 0 },
+    ]);
+    expect((fake.statuses.get(200) ?? 0) - beforeMixed).toBe(1);
+    expect(fake.commands.map((c) => c[0])).toEqual(["SET", "UNLINK", "PUBLISH"]);
+    expect(fake.commands[1]?.slice(1)).toEqual([
+      `${a.namespace}user:profile:p1`,
+      `${a.namespace}user:profile:p2`,
+    ]);
+    // Neither is left in Redis (a fresh instance, with nothing in its memory, reads Redis).
+    const fresh = new TwoTierCache({
+      logger: quietLogger,
+      namespace: a.namespace,
+      l2: new UpstashDriver({ url: fake.url, token: fake.token }),
+    });
+    expect(await fresh.getMany(["user:profile:p0", "user:profile:p1", "user:profile:p2"])).toEqual([
+      "new",
+      undefined,
+      undefined,
+    ]);
+    await fresh.close();
+
     await Promise.all([a.close(), b.close(), reader.close()]);
   });
 

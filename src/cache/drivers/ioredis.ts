@@ -70,9 +70,14 @@ export class IoRedisDriver implements L2Driver {
    * so the announcement still follows the writes.
    */
   async mset(entries: L2Entry[], announce?: Announcement): Promise<void> {
+    await this.write(entries, [], announce);
+  }
+
+  async write(entries: L2Entry[], unlink: string[], announce?: Announcement): Promise<void> {
     const replies: Array<Promise<unknown>> = entries.map((e) =>
       this.client.set(e.key, e.value, "PX", px(e.ttlMs)),
     );
+    if (unlink.length > 0) replies.push(this.client.unlink(...unlink));
     if (announce) replies.push(this.client.publish(announce.channel, announce.message));
     await Promise.all(replies);
   }

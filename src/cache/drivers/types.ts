@@ -26,6 +26,11 @@ export interface L2Driver {
   mset(entries: L2Entry[], announce?: Announcement): Promise<void>;
   /** One round trip: UNLINK, then the announcement; returns how many keys existed. */
   del(keys: string[], announce?: Announcement): Promise<number>;
+  /**
+   * One round trip: SET PX for each entry, UNLINK of `unlink` (keys not among the entries), then
+   * the announcement, pipelined: a batch of writes and deletions announced once.
+   */
+  write(entries: L2Entry[], unlink: string[], announce?: Announcement): Promise<void>;
   /** One SCAN step over keys matching the glob `pattern`: [next cursor ("0" at the end), keys]. */
   scanPage(cursor: string, pattern: string): Promise<[string, string[]]>;
   /** Bytes of memory Redis uses (INFO memory), when the server tells. */

@@ -83,6 +83,10 @@ export class UpstashDriver implements L2Driver {
   }
 
   async mset(entries: L2Entry[], announce?: Announcement): Promise<void> {
+    await this.write(entries, [], announce);
+  }
+
+  async write(entries: L2Entry[], unlink: string[], announce?: Announcement): Promise<void> {
     const commands: Array<Array<string | number>> = entries.map((e) => [
       "SET",
       e.key,
@@ -90,6 +94,7 @@ export class UpstashDriver implements L2Driver {
       "PX",
       Math.max(1, Math.round(e.ttlMs)),
     ]);
+    if (unlink.length > 0) commands.push(["UNLINK", ...unlink]);
     if (announce) commands.push(["PUBLISH", announce.channel, announce.message]);
     if (commands.length > 0) await this.pipeline(commands);
   }

@@ -300,8 +300,6 @@ async function writeThrough(deps: CreateDeps, order: Order, r: Record<string, un
       });
     else stale.push(CacheKeys.conversation(order.conversationId));
   }
-  await Promise.all([
-    entries.length > 0 ? deps.cache.setMany(entries) : undefined,
-    deps.cache.delete(...stale),
-  ]);
+  // One call: the new rows written, the stale keys deleted (value undefined), one announcement.
+  await deps.cache.setMany([...entries, ...stale.map((key) => ({ key, value: undefined, ttl: 0 }))]);
 }

@@ -27,7 +27,7 @@ import { type AgentState, parseState } from "./state.js";
 type PersistDeps = Pick<Deps, "db" | "database" | "cache" | "clock">;
 
 /** A new visit starts when the customer comes back after this long (as recordCustomerMessage). */
-const VISIT_GAP_MS = 30 * 60 * 1000;
+export const VISIT_GAP_MS = 30 * 60 * 1000;
 /** As many messages as getRecentMessages keeps cached: the last 12, all the prompt uses. */
 const CACHED_MESSAGES = HISTORY_LIMIT;
 
@@ -61,6 +61,8 @@ export interface StartTurnInput {
   language: string;
   channel: string;
   metadata?: Record<string, unknown>;
+  /** The message's id, when the caller needs it before the write returns. */
+  id?: string;
 }
 
 export interface StartTurnResult {
@@ -224,7 +226,7 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const gapStart = new Date(now.getTime() - VISIT_GAP_MS).toISOString();
-  const id = crypto.randomUUID();
+  const id = input.id ?? crypto.randomUUID();
   const { profile, conversation: conv } = input;
   const r = await turnWriters(deps.database).start.submit({
     id,
@@ -257,32 +259,33 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   const history = [...input.history, message].slice(-CACHED_MESSAGES);
   // The conversation and its messages are written again with the reply (finishTurn): until then
   // they are kept in this process and only dropped from Redis, so their full value crosses the
-  // network once per turn. The profile is not written again: it goes to both tiers now.
-  const profileEntries: CacheEntry[] = [];
+  // network once per turn. The profile is not written again: it goes to both tiers now. One
+  // cache call, so one announcement to the other instances.
+  const entries: CacheEntry[] = [
+    { key: CacheKeys.conversation(conv.id), value: conversation, ttl: CacheTTL.conversation, shared: "drop" },
+    {
+      key: CacheKeys.conversationMessages(conv.id),
+      value: history,
+      ttl: CacheTTL.conversationMessages,
+      shared: "drop",
+    },
+  ];
   if (profile.userId)
-    profileEntries.push({
+    entries.push({
       key: CacheKeys.userProfile(profile.userId),
       value: updatedProfile,
       ttl: CacheTTL.userProfile,
     });
   if (profile.telegramUserId)
-    profileEntries.push({
+    entries.push({
       key: CacheKeys.userByTelegram(profile.telegramUserId),
       value: updatedProfile,
       ttl: CacheTTL.userByTelegram,
     });
-  await Promise.all([
-    deps.cache.setMany(
-      [
-        { key: CacheKeys.conversation(conv.id), value: conversation, ttl: CacheTTL.conversation },
-        { key: CacheKeys.conversationMessages(conv.id), value: history, ttl: CacheTTL.conversationMessages },
-      ],
-      { shared: "drop" },
-    ),
-    profileEntries.length > 0 ? deps.cache.setMany(profileEntries) : undefined,
-  ]);
-  // The context paragraph names the visit number: a new visit makes it stale.
-  if (newVisit) await deps.cache.delete(CacheKeys.fullContext(profile.id));
+  // The context paragraph names the visit number: a new visit makes it stale (value undefined:
+  // deleted on every tier).
+  if (newVisit) entries.push({ key: CacheKeys.fullContext(profile.id), value: undefined, ttl: 0 });
+  await deps.cache.setMany(entries);
   const takeover =
     r.takeover_until instanceof Date ? r.takeover_until.toISOString() : (r.takeover_until ?? null);
   return {
@@ -307,8 +310,14 @@ export interface FinishTurnInput {
   events?: TrackEventInput[];
 }
 
-/** Saves the reply, the agent state, traces and usage in one statement. */
-export async function finishTurn(deps: PersistDeps, input: FinishTurnInput): Promise<{ message?: Message }> {
+/**
+ * Saves the reply, the agent state, traces and usage in one statement, then updates the caches
+ * (see `cached`).
+ */
+export async function finishTurn(
+  deps: PersistDeps,
+  input: FinishTurnInput,
+): Promise<{ message?: Message; cached: Promise<void> }> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const conv = input.conversation;
@@ -358,9 +367,10 @@ export async function finishTurn(deps: PersistDeps, input: FinishTurnInput): Pro
       ttl: CacheTTL.conversation,
     });
   }
-  await Promise.all([
-    deps.cache.setMany(entries),
-    deps.cache.delete(CacheKeys.conversationList(conv.userProfileId)),
-  ]);
-  return { message };
+  // The conversation list is dropped (value undefined) in the same call: one announcement.
+  entries.push({ key: CacheKeys.conversationList(conv.userProfileId), value: undefined, ttl: 0 });
+  // This process's memory has the new values now; the shared tier's write is sent now and
+  // awaited by the caller (`cached`): a Redis command the caller sends after it on the same
+  // connection (the turn's lock release) reaches Redis after it, without a round trip between.
+  return { message, cached: deps.cache.setMany(entries) };
 }

@@ -23,11 +23,12 @@ import type { TrackEventInput } from "../services/events.js";
 import { MEMORY_EXTRACT_JOB } from "../services/memory/learn.js";
 import type { Profile } from "../services/profiles.js";
 import { getSettings, isOpenAt, type Language } from "../services/settings.js";
+import { isTakenOver } from "../services/takeover.js";
 import { detectIntents, generalTopic } from "./intent.js";
 import { detectLanguage, isSupportedLanguage } from "./language.js";
 import { type AgentModels, agentModelsFor } from "./models/index.js";
 import { T } from "./offline/templates.js";
-import { finishTurn, loadSession, type StartTurnResult, startTurn } from "./persist.js";
+import { finishTurn, loadSession, type StartTurnResult, startTurn, VISIT_GAP_MS } from "./persist.js";
 import type { ProductCard } from "./products.js";
 import { buildSystemPrompt, historyMessages } from "./prompt.js";
 import { productCardsFor, sendMatrixNotifications, traceRows } from "./reply.js";
@@ -89,13 +90,18 @@ export async function runTurn(deps: Deps, input: TurnInput): Promise<TurnResult>
     hint ?? (isSupportedLanguage(conversation.language) ? conversation.language : guess),
   );
   const models = input.models ?? agentModelsFor(deps.config);
+  // Work the turn started that the next turn does not wait for (the shared cache's write of the
+  // reply, the semantic cache): awaited once the lock is released.
+  const after: Array<Promise<unknown>> = [];
   // One turn at a time per conversation, on every instance: a second message waits for the first.
-  return withLock(
+  const result = await withLock(
     deps,
     CacheKeys.lock("conversation", conversation.id),
     { ttlMs: 30_000, waitMs: models.primary.timeoutMs + 15_000 },
-    () => lockedTurn(deps, { ...input, text }, conversation, language, models, started),
+    () => lockedTurn(deps, { ...input, text }, conversation, language, models, started, after),
   );
+  await Promise.all(after);
+  return result;
 }
 
 async function lockedTurn(
@@ -105,18 +111,30 @@ async function lockedTurn(
   language: Language,
   models: AgentModels,
   started: number,
+  after: Array<Promise<unknown>>,
 ): Promise<TurnResult> {
   const settings = await getSettings(deps);
   const history = await getRecentMessages(deps, conversation.id, HISTORY_LIMIT);
-  const start = await startTurn(deps, {
-    profile: input.profile,
+  const now = deps.clock.now();
+  const { profile } = input;
+  // A new visit renames the visit number in the context paragraph: drop it before it is read.
+  if (Date.parse(profile.lastVisit) < now.getTime() - VISIT_GAP_MS)
+    await deps.cache.delete(CacheKeys.fullContext(profile.id));
+  // The customer's message is written while the turn goes on (the catalog, the context and the
+  // model do not need it in the database). Nothing the turn causes gets ahead of it: tools that
+  // write wait for it (ctx.saved), reply text is held back until it is saved, and the reply is
+  // written only after it. If it fails, the turn fails and nothing of it is shown or saved.
+  const messageId = crypto.randomUUID();
+  const saved = startTurn(deps, {
+    profile,
     conversation,
     history,
     text: input.text,
     language,
     channel: input.channel,
+    id: messageId,
   });
-  const now = deps.clock.now();
+  saved.catch(() => {}); // awaited below; a failure is the turn's error, not an unhandled one
   const base = {
     conversationId: conversation.id,
     language,
@@ -124,26 +142,36 @@ async function lockedTurn(
     suggestedProducts: [],
     orderNumber: undefined,
   };
-  // Every customer message is learnt from (job "memory-extract"), staff takeover or not.
-  const extract = start.isBlocked ? undefined : enqueueMemoryExtract(deps, start.message.id);
-  if (start.takeoverUntil && new Date(start.takeoverUntil) > now) {
-    await extract;
+  // Staff took the conversation over (as the cached row says; the write's own answer is checked
+  // again after the model): the message is saved and nobody answers.
+  if (isTakenOver(conversation, now)) {
+    const start = await saved;
+    if (!start.isBlocked) await enqueueMemoryExtract(deps, start.message.id);
     return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };
   }
   const [catalog, context, session] = await Promise.all([
     listCatalog(deps),
-    getFullContext(deps, start.profile.id),
+    getFullContext(deps, profile.id),
     loadSession(deps, conversation.id),
-    extract,
   ]);
   const state = structuredClone(session.state);
   state.turn += 1;
+  // Reply text waits until the customer's message is saved.
+  let held: string[] | undefined = [];
+  const onText = input.onText
+    ? (chunk: string) => (held ? held.push(chunk) : input.onText?.(chunk))
+    : undefined;
+  const release = () => {
+    const chunks = held ?? [];
+    held = undefined;
+    for (const c of chunks) input.onText?.(c);
+  };
   const ctx: ToolContext = {
     deps,
-    profile: start.profile,
+    profile,
     conversationId: conversation.id,
     channel: input.channel,
-    userMessageId: start.message.id,
+    userMessageId: messageId,
     userText: input.text,
     language,
     catalog,
@@ -151,11 +179,14 @@ async function lockedTurn(
     settings,
     state,
     effects: newEffects(),
+    saved,
   };
-  if (start.isBlocked) {
+  // A blocked customer (as the cached profile says; checked again after the model) is refused.
+  if (profile.isBlocked) {
+    const start = await saved;
     const content = T.blocked[language];
     input.onText?.(content);
-    await finishTurn(deps, saveInput(start, content, language, [], session, state, []));
+    after.push((await finishTurn(deps, saveInput(start, content, language, [], session, state, []))).cached);
     return { ...base, content, notificationSent: false, silent: false, timing: timing(started, 0) };
   }
   const intents = detectIntents(input.text);
@@ -173,7 +204,7 @@ async function lockedTurn(
   const hit = semanticKey ? await semantic.lookup(semanticKey).catch(() => undefined) : undefined;
   if (hit) {
     content = hit.answer.content;
-    input.onText?.(content);
+    onText?.(content);
     steps = [semanticStep(hit.kind, performance.now() - modelStarted)];
   } else {
     const system = buildSystemPrompt({
@@ -187,23 +218,19 @@ async function lockedTurn(
       userText: input.text,
     });
     const messages: ModelMessage[] = [
-      ...historyMessages(start.history.slice(0, -1).slice(-(HISTORY_LIMIT - 1))),
+      ...historyMessages(history.slice(-(HISTORY_LIMIT - 1))),
       { role: "user", content: input.text },
     ];
-    const run = await runModel(
-      models,
-      { system, messages, tools: buildTools(ctx), onText: input.onText },
-      deps.logger,
-    );
+    const run = await runModel(models, { system, messages, tools: buildTools(ctx), onText }, deps.logger);
     content = run.text.trim() || T.help[language];
-    if (!run.text.trim()) input.onText?.(content);
+    if (!run.text.trim()) onText?.(content);
     steps = run.steps;
     cacheable = !run.usedFallback && !ctx.effects.personal && steps.every((s) => s.toolCalls.length === 0);
     if (run.error) {
       // Saved with the reply (finishTurn), like the tools' events.
       ctx.effects.events.push({
         eventType: "agent_error",
-        userProfileId: start.profile.id,
+        userProfileId: profile.id,
         conversationId: conversation.id,
         channel: input.channel,
         eventData: {
@@ -215,6 +242,23 @@ async function lockedTurn(
     }
   }
   const processing = performance.now() - modelStarted;
+  const start = await saved;
+  // The rows as the write found them win over the cached ones the turn started from.
+  if (start.takeoverUntil && new Date(start.takeoverUntil) > now) {
+    // Staff took over while the model ran: the message stays, the reply is dropped unseen.
+    if (!start.isBlocked) await enqueueMemoryExtract(deps, start.message.id);
+    return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };
+  }
+  if (start.isBlocked) {
+    // Blocked while the model ran: the reply is replaced by the refusal.
+    const refusal = T.blocked[language];
+    input.onText?.(refusal);
+    after.push((await finishTurn(deps, saveInput(start, refusal, language, [], session, state, []))).cached);
+    return { ...base, content: refusal, notificationSent: false, silent: false, timing: timing(started, 0) };
+  }
+  // Every customer message is learnt from (job "memory-extract"), once it is saved.
+  const extract = enqueueMemoryExtract(deps, start.message.id);
+  release();
   const cards = productCardsFor(content, catalog, settings.currency);
   selectProducts(state, cards.ids.slice(0, 3));
   await sendMatrixNotifications(ctx, intents);
@@ -222,7 +266,7 @@ async function lockedTurn(
     {
       traceId,
       conversationId: conversation.id,
-      userProfileId: start.profile.id,
+      userProfileId: profile.id,
       createdAt: now,
       stateName: state.phase,
       userText: input.text,
@@ -236,7 +280,7 @@ async function lockedTurn(
   const conversationNow = order
     ? { ...start.conversation, resultedInOrder: true, orderId: order.id }
     : undefined;
-  await finishTurn(
+  const finished = await finishTurn(
     deps,
     saveInput(
       conversationNow ? { ...start, conversation: conversationNow } : start,
@@ -249,11 +293,15 @@ async function lockedTurn(
       ctx.effects.events,
     ),
   );
+  after.push(finished.cached);
+  await extract;
   const name = start.profile.displayName;
   if (semanticKey && cacheable && !(name && content.includes(name))) {
-    await semantic
-      .store(semanticKey, content)
-      .catch((err) => deps.logger.warn({ err }, "semantic cache store failed"));
+    after.push(
+      semantic
+        .store(semanticKey, content)
+        .catch((err) => deps.logger.warn({ err }, "semantic cache store failed")),
+    );
   }
   return {
     ...base,

@@ -154,6 +154,63 @@ describe("takeover and blocked customers", () => {
   });
 });
 
+describe("the customer's message is written while the model runs", () => {
+  test("taken over in the database but not yet in the cache: the write's answer wins, no reply", async () => {
+    const c = await customer(deps);
+    const first = await c.say("hello");
+    // Straight to the database: the cached conversation still says nobody took it over.
+    await deps.database.query(
+      "update conversations set takeover_until = $1::timestamptz where id = $2::uuid",
+      [new Date(deps.clock.now().getTime() + 10 * 60_000).toISOString(), first.conversationId],
+    );
+    const chunks: string[] = [];
+    const r = await c.say("Посоветуй что-нибудь для сна", { onText: (t) => chunks.push(t) });
+    expect(r).toMatchObject({ silent: true, content: "" });
+    expect(chunks).toEqual([]);
+    const rows = await deps.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, first.conversationId));
+    expect(rows.filter((m) => m.role === "user").map((m) => m.content)).toContain(
+      "Посоветуй что-нибудь для сна",
+    );
+    expect(rows.filter((m) => m.role === "assistant")).toHaveLength(1);
+  });
+
+  test("blocked in the database but not yet in the cache: the reply is the refusal", async () => {
+    const c = await customer(deps);
+    await c.say("hello");
+    await deps.database.query("update user_profiles set is_blocked = true where id = $1::uuid", [
+      c.profile.id,
+    ]);
+    const chunks: string[] = [];
+    const r = await c.say("What do you have for sleep?", { onText: (t) => chunks.push(t) });
+    expect(r.content).toMatch(/sorry/i);
+    expect(r.suggestedProducts).toEqual([]);
+    expect(chunks.join("")).toBe(r.content);
+  });
+
+  test("when the message cannot be saved, no reply text is shown and nothing it would cause is written", async () => {
+    const c = await customer(deps);
+    const first = await c.say("hello");
+    // The conversation row goes away behind the cache's back: the message's write finds nothing.
+    await deps.database.query("delete from messages where conversation_id = $1::uuid", [
+      first.conversationId,
+    ]);
+    await deps.database.query("delete from agent_sessions where conversation_id = $1::uuid", [
+      first.conversationId,
+    ]);
+    await deps.database.query("delete from conversations where id = $1::uuid", [first.conversationId]);
+    const chunks: string[] = [];
+    await expect(c.say("I need a human please", { onText: (t) => chunks.push(t) })).rejects.toThrow();
+    expect(chunks).toEqual([]);
+    const notes = await deps.database.query("select 1 from notifications where conversation_id = $1::uuid", [
+      first.conversationId,
+    ]);
+    expect(notes).toHaveLength(0);
+  });
+});
+
 describe("semantic cache", () => {
   test("general questions: exact hit, near hit, invalidated by a settings change; never for personal answers", async () => {
     const q = "What are your opening hours?";

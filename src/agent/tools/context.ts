@@ -40,6 +40,11 @@ export interface ToolContext {
   settings: ShopSettings;
   state: AgentState;
   effects: TurnEffects;
+  /**
+   * Resolves once the customer's message is saved (it is written while the model runs). Tools
+   * that write wait for it, so nothing a message causes is stored before the message itself.
+   */
+  saved: Promise<unknown>;
 }
 
 export function newEffects(): TurnEffects {

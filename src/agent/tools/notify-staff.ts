@@ -15,6 +15,7 @@ export const notifyStaffInput = z.object({
 /** Creates (or finds) the record for this turn's subject; returns whether it is new. */
 export async function notifyStaff(ctx: ToolContext, type: NotificationType, note: string) {
   const { deps } = ctx;
+  await ctx.saved;
   const n = await createNotification(deps, {
     type,
     subject: {

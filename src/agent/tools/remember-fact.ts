@@ -25,6 +25,7 @@ export function rememberFactTool(ctx: ToolContext) {
     inputSchema,
     execute: async (input) => {
       ctx.effects.personal = true;
+      await ctx.saved;
       const r = await rememberFact(ctx.deps, {
         ...input,
         userProfileId: ctx.profile.id,

@@ -75,6 +75,7 @@ async function submitDraft(ctx: ToolContext) {
       idempotencyKey: `chat:${ctx.conversationId}:${state.draft.version}`,
     };
     // The staff alert record is written in the order's own statement.
+    await ctx.saved;
     const { order, notificationId } = await createOrderRecord(ctx.deps, input, {
       staffAlert: { customer: ctx.profile },
     });

@@ -4,14 +4,14 @@
  * assistant gets. Cached 12 h under full_context:{id}; invalidated with the profile (orders
  * created or cancelled, facts stored / decayed / summarized, profile edits, Telegram linking).
  */
-import { eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { getTableColumns, inArray } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
 import { memoryFacts, userProfiles } from "../db/schema.js";
 import type { Deps } from "../deps.js";
-import { jsonify } from "./json.js";
 import type { MemoryFact } from "./memory/index.js";
 import { rankProducts } from "./memory/preferences.js";
 import type { Profile } from "./profiles.js";
+import { rowReader } from "./rows.js";
 
 export interface RecentOrder {
   orderNumber: string;
@@ -137,39 +137,48 @@ function factFromJson(row: Record<string, unknown>): MemoryFact {
 }
 
 interface ContextRow {
-  profile: typeof userProfiles.$inferSelect;
+  profile: Profile;
   facts: string;
   orders: string;
   summary: string | null;
   lastConversation: string | null;
 }
 
+const profileColumns = rowReader(userProfiles, "p", "p.");
+
 /**
  * The profile and everything the context is built from in one statement (one round trip instead
  * of five): the same rows listActiveFacts, getCurrentSummary and the recent-orders and
- * last-conversation queries return, as JSON columns next to the profile row.
+ * last-conversation queries return, as JSON columns next to the profile row. A constant text, run
+ * straight on the driver (prepared once per connection): nothing to build per call.
  */
-async function loadContextRow(deps: Pick<Deps, "db">, profileId: string): Promise<ContextRow | undefined> {
-  const [row] = await deps.db
-    .select({
-      profile: userProfiles,
-      facts: sql<string>`(select coalesce(json_agg(f order by f.importance desc, f.updated_at desc), '[]')::text
-        from (select * from memory_facts where user_profile_id = ${profileId} and is_active
-          order by importance desc, updated_at desc limit ${CONTEXT_FACTS}) f)`,
-      orders: sql<string>`(select coalesce(json_agg(o order by o.created_at desc), '[]')::text
-        from (select order_number, status, total_amount::text as total_amount, currency, created_at, items
-          from orders where user_profile_id = ${profileId} order by created_at desc limit ${USUAL_WINDOW}) o)`,
-      summary: sql<string | null>`(select summary_text from memory_summaries
-        where user_profile_id = ${profileId} and is_current order by created_at desc limit 1)`,
-      lastConversation: sql<
-        string | null
-      >`(select json_build_object('channel', channel, 'ended_at', ended_at, 'summary', summary)::text
-        from conversations where user_profile_id = ${profileId} and ended_at is not null and summary is not null
-        order by ended_at desc limit 1)`,
-    })
-    .from(userProfiles)
-    .where(eq(userProfiles.id, profileId));
-  return row;
+const CONTEXT_SQL = `select ${profileColumns.columns},
+    (select coalesce(json_agg(f order by f.importance desc, f.updated_at desc), '[]')::text
+      from (select * from memory_facts where user_profile_id = p.id and is_active
+        order by importance desc, updated_at desc limit ${CONTEXT_FACTS}) f) as facts,
+    (select coalesce(json_agg(o order by o.created_at desc), '[]')::text
+      from (select order_number, status, total_amount::text as total_amount, currency, created_at, items
+        from orders where user_profile_id = p.id order by created_at desc limit ${USUAL_WINDOW}) o) as orders,
+    (select summary_text from memory_summaries
+      where user_profile_id = p.id and is_current order by created_at desc limit 1) as summary,
+    (select json_build_object('channel', channel, 'ended_at', ended_at, 'summary', summary)::text
+      from conversations where user_profile_id = p.id and ended_at is not null and summary is not null
+      order by ended_at desc limit 1) as last_conversation
+  from user_profiles p where p.id = $1::uuid`;
+
+async function loadContextRow(
+  deps: Pick<Deps, "database">,
+  profileId: string,
+): Promise<ContextRow | undefined> {
+  const [row] = await deps.database.query<Record<string, unknown>>(CONTEXT_SQL, [profileId]);
+  if (!row) return undefined;
+  return {
+    profile: profileColumns.read(row) as Profile,
+    facts: row.facts as string,
+    orders: row.orders as string,
+    summary: (row.summary as string | null) ?? null,
+    lastConversation: (row.last_conversation as string | null) ?? null,
+  };
 }
 
 function recentOrdersOf(json: string): RecentOrder[] {
@@ -204,7 +213,7 @@ async function markAccessed(deps: Pick<Deps, "db" | "clock">, facts: MemoryFact[
 }
 
 export async function getFullContext(
-  deps: Pick<Deps, "db" | "cache" | "clock">,
+  deps: Pick<Deps, "db" | "database" | "cache" | "clock">,
   profileId: string,
 ): Promise<FullContext | undefined> {
   const ctx = await deps.cache.getOrSet(
@@ -214,7 +223,7 @@ export async function getFullContext(
       // An id from before a Telegram link resolves to the profile it was merged into.
       if (row?.profile.mergedInto) row = await loadContextRow(deps, row.profile.mergedInto);
       if (!row) return null;
-      const profile: Profile = jsonify(row.profile);
+      const profile = row.profile;
       const facts = (JSON.parse(row.facts) as Array<Record<string, unknown>>).map(factFromJson);
       const recent = recentOrdersOf(row.orders);
       const lastConversation = lastConversationOf(row.lastConversation);

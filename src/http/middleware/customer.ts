@@ -41,6 +41,17 @@ export function customerIdentity(
  * synchronous HMAC: WebCrypto imported the key and hopped to the thread pool on every request.
  */
 export function signedCustomerCookie(c: Context, secret: string): string | undefined {
+  // The rate limit and the identity middleware both ask: the HMAC is checked once per request.
+  const known = checked.get(c);
+  if (known && known.secret === secret) return known.id;
+  const id = verifyCustomerCookie(c, secret);
+  checked.set(c, { secret, id });
+  return id;
+}
+
+const checked = new WeakMap<Context, { secret: string; id: string | undefined }>();
+
+function verifyCustomerCookie(c: Context, secret: string): string | undefined {
   const raw = getCookie(c, CUSTOMER_COOKIE);
   if (!raw) return undefined;
   const dot = raw.lastIndexOf(".");

@@ -1,7 +1,8 @@
 /**
  * setMany over a real Redis: writes, drop-only entries and deletions (value undefined) of one call
- * go out as one SET per write, one UNLINK and one announcement; other instances drop every key
- * named; a batch Redis missed is replayed as deletions once it is back.
+ * go out as one command (the driver's script), which runs one SET per write, one UNLINK and one
+ * announcement; other instances drop every key named; a batch Redis missed is replayed as
+ * deletions once it is back. delete() with its announcement is one command too.
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -17,7 +18,10 @@ describe("setMany: writes, drops and deletions in one round trip", () => {
   let raw: Redis;
   let sub: Redis;
   let monitor: Redis;
+  /** Commands this namespace's clients sent, and those the scripts they ran issued. */
   const commands: string[][] = [];
+  const scripted: string[][] = [];
+  const marks: string[] = [];
   const messages: Array<{ o: string; k?: string[] }> = [];
 
   beforeAll(async () => {
@@ -28,9 +32,11 @@ describe("setMany: writes, drops and deletions in one round trip", () => {
     await sub.subscribe(`${namespace}__bus`);
     sub.on("message", (_channel: string, m: string) => messages.push(JSON.parse(m)));
     monitor = await new Redis(REDIS_URL).monitor();
-    // Other test files share this Redis: only this namespace's commands, and not a script's own.
+    // Other test files share this Redis: only this namespace's commands.
     monitor.on("monitor", (_time: string, args: string[], source: string) => {
-      if (source !== "lua" && args.some((x) => String(x).startsWith(namespace))) commands.push(args);
+      if (!args.some((x) => String(x).startsWith(namespace))) return;
+      if (String(args[0]).toLowerCase() === "echo") marks.push(String(args[1]));
+      else (source === "lua" ? scripted : commands).push(args);
     });
   });
   afterAll(async () => {
@@ -42,30 +48,78 @@ describe("setMany: writes, drops and deletions in one round trip", () => {
     await dropNamespace(namespace);
   });
 
-  it("sends one SET per write, one UNLINK for the rest, one PUBLISH; the other instance drops every key", async () => {
+  const names = (list: string[][]) => list.map((c) => c[0]?.toLowerCase());
+  /** Waits until MONITOR has reported every command run so far (it reports in execution order). */
+  const settle = async () => {
+    const mark = `${namespace}mark:${marks.length}`;
+    await raw.echo(mark);
+    await vi.waitFor(() => expect(marks).toContain(mark));
+  };
+  const reset = async () => {
+    await vi.waitFor(() => expect(messages.length).toBeGreaterThan(0));
+    await settle();
+    commands.length = 0;
+    scripted.length = 0;
+    messages.length = 0;
+  };
+
+  it("sends one command that runs one SET per write, one UNLINK for the rest, then one PUBLISH; the other instance drops every key", async () => {
     const [x, y, z] = ["agent:session:c1", "conversation:c1", "conversations:user:p1"];
     await a.setMany([x, y, z].map((key) => ({ key, value: "old", ttl: 60 })));
     expect(await b.getMany([x, y, z])).toEqual(["old", "old", "old"]); // now in B's memory
-    await vi.waitFor(() => expect(messages).toHaveLength(1));
-    commands.length = 0;
-    messages.length = 0;
+    await reset();
 
     await a.setMany([
       { key: x, value: "new", ttl: 60 },
       { key: y, value: "new", ttl: 60, shared: "drop" },
       { key: z, value: undefined, ttl: 0 },
     ]);
-    await vi.waitFor(() => expect(commands.map((c) => c[0]?.toLowerCase())).toContain("publish"));
-    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(["set", "unlink", "publish"]);
-    expect(commands[0]?.[1]).toBe(namespace + x);
-    expect(commands[1]?.slice(1)).toEqual([namespace + y, namespace + z]);
+    await settle();
+    // One command from the client (EVAL the first time on a connection, EVALSHA after)...
+    expect(commands).toHaveLength(1);
+    expect(["evalsha", "eval"]).toContain(names(commands)[0]);
+    // ...whose script wrote x with its TTL (60 s + the default 10 min grace), deleted y and z in
+    // one UNLINK, and announced every key named, in that order.
+    expect(names(scripted)).toEqual(["set", "unlink", "publish"]);
+    const [set, unlink, publish] = scripted;
+    expect(set?.[1]).toBe(namespace + x);
+    expect(JSON.parse(set?.[2] ?? "null")).toBeTruthy();
+    expect(set?.slice(3)).toEqual(["PX", "660000"]);
+    expect(unlink?.slice(1)).toEqual([namespace + y, namespace + z]);
+    expect(publish?.[1]).toBe(`${namespace}__bus`);
     await vi.waitFor(() => expect(messages).toHaveLength(1));
     expect(messages[0]).toEqual({ o: a.instanceId, k: [x, y, z] });
+    expect(JSON.parse(publish?.[2] ?? "null")).toEqual(messages[0]);
 
+    const ttl = await raw.pttl(namespace + x);
+    expect(ttl).toBeGreaterThan(650_000);
+    expect(ttl).toBeLessThanOrEqual(660_000);
     await b.syncInvalidations();
     expect(await raw.exists(namespace + y, namespace + z)).toBe(0);
     expect(await b.getMany([x, y, z])).toEqual(["new", undefined, undefined]);
     expect(await a.getMany([x, y, z])).toEqual(["new", "new", undefined]);
+  });
+
+  it("deletes and announces in one command too", async () => {
+    const [x, y] = ["order:status:o1", "order:status:o2"];
+    await a.setMany([x, y].map((key) => ({ key, value: "old", ttl: 60 })));
+    expect(await b.getMany([x, y])).toEqual(["old", "old"]);
+    await reset();
+
+    await a.delete(x, y);
+    await settle();
+    expect(commands).toHaveLength(1);
+    expect(["evalsha", "eval"]).toContain(names(commands)[0]);
+    expect(scripted.map((c) => [c[0]?.toLowerCase(), c[1]])).toEqual([
+      ["unlink", namespace + x],
+      ["publish", `${namespace}__bus`],
+    ]);
+    expect(scripted[0]?.slice(2)).toEqual([namespace + y]);
+    await vi.waitFor(() => expect(messages).toHaveLength(1));
+    expect(messages[0]).toEqual({ o: a.instanceId, k: [x, y] });
+    await b.syncInvalidations();
+    expect(await raw.exists(namespace + x, namespace + y)).toBe(0);
+    expect(await b.getMany([x, y])).toEqual([undefined, undefined]);
   });
 
   it("replays a batch Redis missed as deletions once it is back", async () => {

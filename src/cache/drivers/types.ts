@@ -22,13 +22,14 @@ export interface L2Driver {
   get(key: string): Promise<string | null>;
   /** One round trip (MGET). */
   mget(keys: string[]): Promise<Array<string | null>>;
-  /** One round trip: SET PX for each entry, then the announcement (PUBLISH), pipelined. */
+  /** One round trip: SET PX for each entry, then the announcement (PUBLISH). */
   mset(entries: L2Entry[], announce?: Announcement): Promise<void>;
   /** One round trip: UNLINK, then the announcement; returns how many keys existed. */
   del(keys: string[], announce?: Announcement): Promise<number>;
   /**
    * One round trip: SET PX for each entry, UNLINK of `unlink` (keys not among the entries), then
-   * the announcement, pipelined: a batch of writes and deletions announced once.
+   * the announcement: a batch of writes and deletions announced once. Over ioredis it is one
+   * command (a Lua script); over Upstash REST, one pipeline.
    */
   write(entries: L2Entry[], unlink: string[], announce?: Announcement): Promise<void>;
   /** One SCAN step over keys matching the glob `pattern`: [next cursor ("0" at the end), keys]. */

@@ -20,6 +20,11 @@ import { agentSessions } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { type Conversation, HISTORY_LIMIT, type Message } from "../services/conversations.js";
 import { eventInsertSql, eventRecords, type TrackEventInput } from "../services/events.js";
+import {
+  type NotificationRecord,
+  type NotificationType,
+  notificationInsertSql,
+} from "../services/notifications.js";
 import type { Profile } from "../services/profiles.js";
 import { type TraceInput, traceInsertSql, traceRecords, usageInsertSql } from "../services/traces.js";
 import { type AgentState, parseState } from "./state.js";
@@ -145,8 +150,11 @@ const FINISH_SQL = `with x as (
     on conflict (conversation_id) do update set state = excluded.state, version = agent_sessions.version + 1,
       updated_at = excluded.updated_at
     returning conversation_id, version
-  ), t as (${traceInsertSql("$2")}), u as (${usageInsertSql("$3")}), e as (${eventInsertSql("$4")})
-  select conversation_id, version from s`;
+  ), t as (${traceInsertSql("$2")}), u as (${usageInsertSql("$3")}), e as (${eventInsertSql("$4")}),
+  n as (${notificationInsertSql("$5")})
+  select conversation_id::text, version, null::text as note_id, null::text as note_key from s
+  union all
+  select null, null, id::text, dedupe_key from n`;
 
 interface StartRow {
   id: string;
@@ -182,11 +190,18 @@ interface FinishRow {
   traces: unknown[];
   usage: unknown[];
   events: unknown[];
+  notifications: NotificationRecord[];
+}
+
+/** What the end of a turn wrote: the agent state's version and the staff records that are new. */
+interface Finished {
+  version: number | undefined;
+  notifications: Array<{ id: string; type: NotificationType }>;
 }
 
 interface TurnWriters {
   start: GroupCommit<StartRow, StartCounters | undefined>;
-  finish: GroupCommit<FinishRow, number | undefined>;
+  finish: GroupCommit<FinishRow, Finished>;
 }
 
 const writers = new WeakMap<DatabaseHandle, TurnWriters>();
@@ -202,20 +217,37 @@ export function turnWriters(database: DatabaseHandle): TurnWriters {
     const byConversation = new Map(out.map((o) => [String(o.conversation_id), o]));
     return rows.map((r) => byConversation.get(r.conversation_id));
   };
-  const finishMany = async (rows: FinishRow[]): Promise<Array<number | undefined>> => {
-    const out = await database.query<{ conversation_id: string; version: number }>(FINISH_SQL, [
-      JSON.stringify(rows.map(({ traces: _t, usage: _u, events: _e, ...r }) => r)),
+  const finishMany = async (rows: FinishRow[]): Promise<Finished[]> => {
+    const out = await database.query<{
+      conversation_id: string | null;
+      version: number | null;
+      note_id: string | null;
+      note_key: string | null;
+    }>(FINISH_SQL, [
+      JSON.stringify(rows.map(({ traces: _t, usage: _u, events: _e, notifications: _n, ...r }) => r)),
       JSON.stringify(rows.flatMap((r) => r.traces)),
       JSON.stringify(rows.flatMap((r) => r.usage)),
       JSON.stringify(rows.flatMap((r) => r.events)),
+      JSON.stringify(rows.flatMap((r) => r.notifications)),
     ]);
-    const byConversation = new Map(out.map((o) => [String(o.conversation_id), Number(o.version)]));
-    return rows.map((r) => byConversation.get(r.conversation_id));
+    const versions = new Map<string, number>();
+    const created = new Map<string, string>();
+    for (const o of out) {
+      if (o.conversation_id !== null) versions.set(o.conversation_id, Number(o.version));
+      else if (o.note_key !== null && o.note_id !== null) created.set(o.note_key, o.note_id);
+    }
+    return rows.map((r) => ({
+      version: versions.get(r.conversation_id),
+      notifications: r.notifications.flatMap((n) => {
+        const id = created.get(n.dedupe_key);
+        return id ? [{ id, type: n.type }] : [];
+      }),
+    }));
   };
   // A lone turn is a batch of one: the same statement.
   w = {
     start: new GroupCommit({ one: async (r) => (await startMany([r]))[0], many: startMany }),
-    finish: new GroupCommit({ one: async (r) => (await finishMany([r]))[0], many: finishMany }),
+    finish: new GroupCommit({ one: async (r) => (await finishMany([r]))[0] as Finished, many: finishMany }),
   };
   writers.set(database, w);
   return w;
@@ -308,6 +340,8 @@ export interface FinishTurnInput {
   traces: TraceInput[];
   /** Events of the turn (order_attempt, agent_error), saved in the same statement. */
   events?: TrackEventInput[];
+  /** Staff records the turn calls for, each written unless its subject already has one. */
+  notifications?: NotificationRecord[];
 }
 
 /**
@@ -317,13 +351,18 @@ export interface FinishTurnInput {
 export async function finishTurn(
   deps: PersistDeps,
   input: FinishTurnInput,
-): Promise<{ message?: Message; cached: Promise<void> }> {
+): Promise<{
+  message?: Message;
+  cached: Promise<void>;
+  /** The staff records written now (not those whose subject had one already). */
+  notifications: Array<{ id: string; type: NotificationType }>;
+}> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const conv = input.conversation;
   const id = crypto.randomUUID();
   const records = traceRecords(input.traces);
-  const version = await turnWriters(deps.database).finish.submit({
+  const written = await turnWriters(deps.database).finish.submit({
     conversation_id: conv.id,
     user_profile_id: conv.userProfileId,
     at: nowIso,
@@ -336,7 +375,9 @@ export async function finishTurn(
     traces: records.traces,
     usage: records.usage,
     events: eventRecords(input.events ?? [], now),
+    notifications: input.notifications ?? [],
   });
+  const version = written.version;
   const entries: CacheEntry[] = [
     {
       key: CacheKeys.agentSession(conv.id),
@@ -372,5 +413,5 @@ export async function finishTurn(
   // This process's memory has the new values now; the shared tier's write is sent now and
   // awaited by the caller (`cached`): a Redis command the caller sends after it on the same
   // connection (the turn's lock release) reaches Redis after it, without a round trip between.
-  return { message, cached: deps.cache.setMany(entries) };
+  return { message, cached: deps.cache.setMany(entries), notifications: written.notifications };
 }

@@ -4,13 +4,20 @@
  */
 import { redactText } from "../logger.js";
 import type { CatalogItem } from "../services/catalog/types.js";
-import { decideNotifications, type NotificationType, shopDay } from "../services/notifications.js";
+import {
+  decideNotifications,
+  enqueueNotification,
+  type NotificationRecord,
+  type NotificationType,
+  notificationRecord,
+  shopDay,
+} from "../services/notifications.js";
 import type { TraceInput } from "../services/traces.js";
 import type { Intents } from "./intent.js";
 import { extractMentions, type ProductCard, toCard } from "./products.js";
 import type { StepRecord } from "./run-model.js";
 import type { ToolContext } from "./tools/index.js";
-import { notifyStaff } from "./tools/notify-staff.js";
+import { afterNewNotification, staffNotificationInput } from "./tools/notify-staff.js";
 
 const MAX_CARDS = 6;
 
@@ -79,19 +86,36 @@ const NOTES: Record<Exclude<NotificationType, "order">, string> = {
   feedback: "Thanks or a review from the customer",
 };
 
-/** The server's decision matrix, whatever the model did: creates the records this turn calls for. */
-export async function sendMatrixNotifications(ctx: ToolContext, intents: Intents): Promise<void> {
+/**
+ * The server's decision matrix, whatever the model did: the records this turn calls for, written
+ * with the reply (finishTurn). A wish is asked for once a day per conversation.
+ */
+export function matrixNotifications(ctx: ToolContext, intents: Intents): NotificationRecord[] {
   const types = decideNotifications({
     orderCreated: Boolean(ctx.effects.order),
     buyingIntent: intents.order || intents.recommend || ctx.state.draft.items.length > 0,
     needsHuman: intents.human || intents.hours || intents.address,
     thanks: intents.thanks,
   });
-  const today = shopDay(ctx.deps.clock.now(), ctx.settings.timeZone);
+  const now = ctx.deps.clock.now();
+  const today = shopDay(now, ctx.settings.timeZone);
+  const out: NotificationRecord[] = [];
   for (const type of types) {
     if (type === "order") continue; // created with the order itself (submit_order)
     if (type === "wish" && ctx.state.wishDay === today) continue; // already sent for today
-    await notifyStaff(ctx, type, NOTES[type]);
+    out.push(notificationRecord(staffNotificationInput(ctx, type, NOTES[type]), now));
     if (type === "wish") ctx.state.wishDay = today;
+  }
+  return out;
+}
+
+/** The records the reply's statement wrote: delivery queued, follow-ups scheduled. */
+export async function afterMatrixNotifications(
+  ctx: ToolContext,
+  written: Array<{ id: string; type: NotificationType }>,
+): Promise<void> {
+  for (const n of written) {
+    await enqueueNotification(ctx.deps, n.id);
+    await afterNewNotification(ctx, n.type, n.id);
   }
 }

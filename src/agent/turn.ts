@@ -21,6 +21,7 @@ import {
 import { getFullContext } from "../services/customer-context.js";
 import type { TrackEventInput } from "../services/events.js";
 import { MEMORY_EXTRACT_JOB } from "../services/memory/learn.js";
+import type { NotificationRecord } from "../services/notifications.js";
 import type { Profile } from "../services/profiles.js";
 import { getSettings, isOpenAt, type Language } from "../services/settings.js";
 import { isTakenOver } from "../services/takeover.js";
@@ -28,10 +29,17 @@ import { detectIntents, generalTopic } from "./intent.js";
 import { detectLanguage, isSupportedLanguage } from "./language.js";
 import { type AgentModels, agentModelsFor } from "./models/index.js";
 import { T } from "./offline/templates.js";
-import { finishTurn, loadSession, type StartTurnResult, startTurn, VISIT_GAP_MS } from "./persist.js";
+import {
+  type FinishTurnInput,
+  finishTurn,
+  loadSession,
+  type StartTurnResult,
+  startTurn,
+  VISIT_GAP_MS,
+} from "./persist.js";
 import type { ProductCard } from "./products.js";
 import { buildSystemPrompt, historyMessages } from "./prompt.js";
-import { productCardsFor, sendMatrixNotifications, traceRows } from "./reply.js";
+import { afterMatrixNotifications, matrixNotifications, productCardsFor, traceRows } from "./reply.js";
 import { runModel, type StepRecord } from "./run-model.js";
 import { SemanticCache, type SemanticKey } from "./semantic-cache.js";
 import { selectProducts } from "./state.js";
@@ -261,7 +269,8 @@ async function lockedTurn(
   release();
   const cards = productCardsFor(content, catalog, settings.currency);
   selectProducts(state, cards.ids.slice(0, 3));
-  await sendMatrixNotifications(ctx, intents);
+  // The decision matrix's staff records are written with the reply, in its statement.
+  const notifications = matrixNotifications(ctx, intents);
   const traces = traceRows(
     {
       traceId,
@@ -291,9 +300,11 @@ async function lockedTurn(
       state,
       traces,
       ctx.effects.events,
+      notifications,
     ),
   );
   after.push(finished.cached);
+  await afterMatrixNotifications(ctx, finished.notifications);
   await extract;
   const name = start.profile.displayName;
   if (semanticKey && cacheable && !(name && content.includes(name))) {
@@ -324,7 +335,8 @@ function saveInput(
   state: ToolContext["state"],
   traces: ReturnType<typeof traceRows>,
   events: TrackEventInput[] = [],
-) {
+  notifications: NotificationRecord[] = [],
+): FinishTurnInput {
   return {
     conversation: start.conversation,
     history: start.history,
@@ -333,6 +345,7 @@ function saveInput(
     state,
     traces,
     events,
+    notifications,
   };
 }
 

@@ -67,6 +67,44 @@ const INSERT_SQL = `with ins as (
   select id, false as created from notifications where dedupe_key = $2 and not exists (select 1 from ins)`;
 const EXISTING_SQL = "select id from notifications where dedupe_key = $1";
 
+/** A record as a statement that writes many takes it (see notificationInsertSql). */
+export interface NotificationRecord {
+  type: NotificationType;
+  dedupe_key: string;
+  user_profile_id: string | null;
+  conversation_id: string | null;
+  payload: Record<string, unknown>;
+  created_at: string;
+}
+
+/** The record createNotification would write, as a row for notificationInsertSql. */
+export function notificationRecord(
+  input: Omit<CreateNotificationInput, "orderId">,
+  now: Date,
+): NotificationRecord {
+  return {
+    type: input.type,
+    dedupe_key: dedupeKeyFor(input.type, input.subject),
+    user_profile_id: input.userProfileId ?? null,
+    conversation_id: input.conversationId ?? null,
+    payload: input.payload,
+    created_at: now.toISOString(),
+  };
+}
+
+/**
+ * Inserts the NotificationRecord rows of a jsonb array parameter, each unless its subject already
+ * has one (as createNotification), returning `id, dedupe_key` of the new ones (for a CTE).
+ */
+export function notificationInsertSql(param: string): string {
+  return `insert into notifications (type, dedupe_key, user_profile_id, conversation_id, payload, created_at)
+    select type, dedupe_key, user_profile_id, conversation_id, payload, created_at
+    from jsonb_to_recordset(${param}::jsonb) as x(type text, dedupe_key text, user_profile_id uuid,
+      conversation_id uuid, payload jsonb, created_at timestamptz)
+    on conflict (dedupe_key) do nothing
+    returning id, dedupe_key`;
+}
+
 /** Inserts the record unless its subject already has one; enqueues delivery for a new one. */
 export async function createNotification(
   deps: Pick<Deps, "database" | "jobs" | "logger" | "clock">,

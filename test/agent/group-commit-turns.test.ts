@@ -64,7 +64,13 @@ describe("group-committed turn writes", () => {
         }),
       ),
     );
-    await Promise.all(
+    // Turn 0's staff record exists already (its subject was notified before): not written again.
+    const noteKey = (i: number) => `test:${started[i]!.conversation.id}`;
+    await q(
+      "insert into notifications (type, dedupe_key, user_profile_id, conversation_id, payload) values ('feedback', $1, $2, $3, '{}')",
+      [noteKey(0), started[0]!.profile.id, started[0]!.conversation.id],
+    );
+    const finished = await Promise.all(
       started.map((s, i) =>
         finishTurn(deps, {
           conversation: s.conversation,
@@ -89,9 +95,41 @@ describe("group-committed turn writes", () => {
           events: [
             { eventType: "agent_error", userProfileId: s.profile.id, conversationId: s.conversation.id },
           ],
+          notifications: [
+            {
+              type: "feedback",
+              dedupe_key: noteKey(i),
+              user_profile_id: s.profile.id,
+              conversation_id: s.conversation.id,
+              payload: { note: `turn ${i}` },
+              created_at: new Date().toISOString(),
+            },
+          ],
         }),
       ),
     );
+
+    // Staff records: each turn's new one is written and reported with its id; the existing one is not.
+    expect(finished[0]!.notifications).toEqual([]);
+    for (const [i, f] of finished.entries()) {
+      if (i === 0) continue;
+      expect(f.notifications).toHaveLength(1);
+      const [row] = await q<{ id: string; type: string; payload: { note: string } }>(
+        "select id, type, payload from notifications where dedupe_key = $1",
+        [noteKey(i)],
+      );
+      expect(row).toMatchObject({
+        id: f.notifications[0]!.id,
+        type: "feedback",
+        payload: { note: `turn ${i}` },
+      });
+      expect(f.notifications[0]!.type).toBe("feedback");
+    }
+    const [zero] = await q<{ n: number }>(
+      "select count(*)::int as n from notifications where dedupe_key = $1",
+      [noteKey(0)],
+    );
+    expect(Number(zero?.n)).toBe(1);
 
     // Batches really formed (the first writes go alone, the rest wait and go together).
     expect(w.start.stats.items - before.start.items).toBe(11);

@@ -12,11 +12,10 @@ export const notifyStaffInput = z.object({
   message: z.string().min(1).max(1000).describe("A short note for the staff, in English"),
 });
 
-/** Creates (or finds) the record for this turn's subject; returns whether it is new. */
-export async function notifyStaff(ctx: ToolContext, type: NotificationType, note: string) {
+/** The record of this turn's subject for the staff (what createNotification takes). */
+export function staffNotificationInput(ctx: ToolContext, type: NotificationType, note: string) {
   const { deps } = ctx;
-  await ctx.saved;
-  const n = await createNotification(deps, {
+  return {
     type,
     subject: {
       conversationId: ctx.conversationId,
@@ -37,17 +36,30 @@ export async function notifyStaff(ctx: ToolContext, type: NotificationType, note
       language: ctx.language,
       draft: type === "wish" ? ctx.state.draft : undefined,
     },
-  });
-  if (n.created) ctx.effects.notifications.push(n.id);
-  // Buying intent without an order: one polite follow-up later (idempotent per conversation; it
-  // is skipped or cancelled for customers who order, opt out or are blocked).
-  if (n.created && type === "wish") {
-    await scheduleFollowup(deps, {
-      profileId: ctx.profile.id,
-      conversationId: ctx.conversationId,
-      channel: ctx.channel,
-    }).catch((err) => deps.logger.warn({ err: (err as Error).message }, "follow-up not scheduled"));
-  }
+  };
+}
+
+/**
+ * After a new record (its delivery is queued by whoever wrote it): the turn reports it, and buying
+ * intent without an order gets one polite follow-up later (idempotent per conversation; it is
+ * skipped or cancelled for customers who order, opt out or are blocked).
+ */
+export async function afterNewNotification(ctx: ToolContext, type: NotificationType, id: string) {
+  ctx.effects.notifications.push(id);
+  if (type !== "wish") return;
+  const { deps } = ctx;
+  await scheduleFollowup(deps, {
+    profileId: ctx.profile.id,
+    conversationId: ctx.conversationId,
+    channel: ctx.channel,
+  }).catch((err) => deps.logger.warn({ err: (err as Error).message }, "follow-up not scheduled"));
+}
+
+/** Creates (or finds) the record for this turn's subject; returns whether it is new. */
+export async function notifyStaff(ctx: ToolContext, type: NotificationType, note: string) {
+  await ctx.saved;
+  const n = await createNotification(ctx.deps, staffNotificationInput(ctx, type, note));
+  if (n.created) await afterNewNotification(ctx, type, n.id);
   return n;
 }
 

@@ -49,37 +49,80 @@ const SCRIPT = [
 ];
 
 /**
- * The load generator: plain node:http with keep-alive, in a process of its own (not a worker
+ * The load generator: a minimal HTTP/1.1 keep-alive client on node:net, in a process of its own (not a worker
  * thread: V8's compiler and GC helper threads are per process, and the server's must be measured
  * alone). It reports its result and its own CPU time on stdout.
  */
 const LOAD = `
 const workerData = JSON.parse(process.env.BENCH_LOAD);
-const http = require("node:http");
+const net = require("node:net");
 const { ports, path, concurrency, seconds, script, chat } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 let firstError;
-function request(port, body, cookie) {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request({ host: "127.0.0.1", port, path, method: "POST", agent,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...(cookie ? { cookie } : {}) } },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode, text, cookie: res.headers["set-cookie"]?.[0]?.split(";")[0] }));
-      });
-    req.on("error", reject);
-    req.end(data);
+// A minimal HTTP/1.1 keep-alive client, one connection per simulated customer: one write per
+// request, the response read by Content-Length or chunked framing. node:http's client costs
+// several times as much CPU per request, all of it taken from the server on this machine.
+function connection(port) {
+  const sock = net.connect({ host: "127.0.0.1", port });
+  sock.setNoDelay(true);
+  let buf = Buffer.alloc(0);
+  let waiting;
+  const parse = () => {
+    const he = buf.indexOf("\\r\\n\\r\\n");
+    if (he < 0) return;
+    const head = buf.toString("latin1", 0, he);
+    const status = Number(head.slice(9, 12));
+    let body, end;
+    const cl = /\\r\\ncontent-length: *(\\d+)/i.exec(head);
+    if (cl) {
+      end = he + 4 + Number(cl[1]);
+      if (buf.length < end) return;
+      body = buf.toString("utf8", he + 4, end);
+    } else if (/\\r\\ntransfer-encoding: *chunked/i.test(head)) {
+      const parts = [];
+      let p = he + 4;
+      for (;;) {
+        const le = buf.indexOf("\\r\\n", p);
+        if (le < 0) return;
+        const n = parseInt(buf.toString("latin1", p, le), 16);
+        if (buf.length < le + 2 + n + 2) return;
+        if (n === 0) { end = le + 4; break; }
+        parts.push(buf.subarray(le + 2, le + 2 + n));
+        p = le + 2 + n + 2;
+      }
+      body = Buffer.concat(parts).toString("utf8");
+    } else {
+      return waiting?.reject(new Error("response without length: " + head.slice(0, 200)));
+    }
+    buf = buf.subarray(end);
+    const sc = /\\r\\nset-cookie: *([^;\\r\\n]*)/i.exec(head);
+    const w = waiting;
+    waiting = undefined;
+    w?.resolve({ status, text: body, cookie: sc ? sc[1] : undefined });
+  };
+  sock.on("data", (d) => {
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    if (waiting) parse();
   });
+  sock.on("error", (e) => waiting?.reject(e));
+  return {
+    request(body, cookie) {
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+        const data = JSON.stringify(body);
+        sock.write("POST " + path + " HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Type: application/json\\r\\nContent-Length: " +
+          Buffer.byteLength(data) + (cookie ? "\\r\\nCookie: " + cookie : "") + "\\r\\n\\r\\n" + data);
+      });
+    },
+    close: () => sock.destroy(),
+  };
 }
 async function client(port, deadline, lat) {
   let cookie, conversationId, i = 0, done = 0, errors = 0;
+  const conn = connection(port);
   while (performance.now() < deadline) {
     const t0 = performance.now();
     const body = chat ? { message: script[i++ % script.length], conversationId } : { ping: i++ };
-    const r = await request(port, body, cookie);
+    const r = await conn.request(body, cookie);
     lat.push(performance.now() - t0);
     if (r.status !== 200 || (chat && !r.text.includes('"done":true')) || r.text.includes('"error"')) {
       errors++;
@@ -92,6 +135,7 @@ async function client(port, deadline, lat) {
     }
     done++;
   }
+  conn.close();
   return { port, done, errors };
 }
 (async () => {
@@ -112,7 +156,6 @@ async function client(port, deadline, lat) {
     errors: rs.reduce((s, r) => s + r.errors, 0),
     elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), byPort, firstError,
   }));
-  agent.destroy();
 })();
 `;
 

@@ -70,8 +70,27 @@ function estimateTokens(s: string): number {
  */
 const MAY_ESCAPE = /["\\\p{Cc}\p{Cs}]/u;
 
+/**
+ * Lengths of long texts already measured. The same history texts (cached strings) and system
+ * prompt come back on every model call of a turn and every turn of a conversation; a string's
+ * hash is kept by V8 in the string itself, so finding one again costs no scan of its text.
+ */
+const measured = new Map<string, number>();
+const MEASURED_MIN_CHARS = 64;
+const MEASURED_MAX_ENTRIES = 20_000;
+
 /** The length of `JSON.stringify(s)`: `"` and `\\` take 2, controls 2 or 6, lone surrogates 6. */
 function quotedLength(s: string): number {
+  if (s.length < MEASURED_MIN_CHARS) return scanQuotedLength(s);
+  const known = measured.get(s);
+  if (known !== undefined) return known;
+  const n = scanQuotedLength(s);
+  if (measured.size >= MEASURED_MAX_ENTRIES) measured.clear();
+  measured.set(s, n);
+  return n;
+}
+
+function scanQuotedLength(s: string): number {
   if (!MAY_ESCAPE.test(s)) return s.length + 2;
   let n = 2;
   for (let i = 0; i < s.length; i++) {

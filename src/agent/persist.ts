@@ -411,7 +411,8 @@ export async function finishTurn(
   // The conversation list is dropped (value undefined) in the same call: one announcement.
   entries.push({ key: CacheKeys.conversationList(conv.userProfileId), value: undefined, ttl: 0 });
   // This process's memory has the new values now; the shared tier's write is sent now and
-  // awaited by the caller (`cached`): a Redis command the caller sends after it on the same
-  // connection (the turn's lock release) reaches Redis after it, without a round trip between.
+  // `cached` resolves with Redis's answer (it never rejects: a failed write is replayed as a
+  // deletion). A Redis command sent after it on the same connection (the turn's lock release)
+  // reaches Redis after it, so a caller need not wait for it.
   return { message, cached: deps.cache.setMany(entries), notifications: written.notifications };
 }

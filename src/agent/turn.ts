@@ -98,14 +98,17 @@ export async function runTurn(deps: Deps, input: TurnInput): Promise<TurnResult>
     hint ?? (isSupportedLanguage(conversation.language) ? conversation.language : guess),
   );
   const models = input.models ?? agentModelsFor(deps.config);
-  // Work the turn started that the next turn does not wait for (the shared cache's write of the
-  // reply, the semantic cache): awaited once the lock is released.
+  // Work the turn started that the next turn does not wait for, awaited once the lock is released
+  // (the semantic cache's store).
   const after: Array<Promise<unknown>> = [];
   // One turn at a time per conversation, on every instance: a second message waits for the first.
+  // The lock's release is sent after the reply's shared-cache write on the same Redis connection
+  // and neither reply is waited for: whoever takes the lock next (here, or on another instance
+  // once Redis has released it) finds the new values in Redis; this process has them already.
   const result = await withLock(
     deps,
     CacheKeys.lock("conversation", conversation.id),
-    { ttlMs: 30_000, waitMs: models.primary.timeoutMs + 15_000 },
+    { ttlMs: 30_000, waitMs: models.primary.timeoutMs + 15_000, releaseInBackground: true },
     () => lockedTurn(deps, { ...input, text }, conversation, language, models, started, after),
   );
   await Promise.all(after);
@@ -194,7 +197,7 @@ async function lockedTurn(
     const start = await saved;
     const content = T.blocked[language];
     input.onText?.(content);
-    after.push((await finishTurn(deps, saveInput(start, content, language, [], session, state, []))).cached);
+    await finishTurn(deps, saveInput(start, content, language, [], session, state, []));
     return { ...base, content, notificationSent: false, silent: false, timing: timing(started, 0) };
   }
   const intents = detectIntents(input.text);
@@ -261,7 +264,7 @@ async function lockedTurn(
     // Blocked while the model ran: the reply is replaced by the refusal.
     const refusal = T.blocked[language];
     input.onText?.(refusal);
-    after.push((await finishTurn(deps, saveInput(start, refusal, language, [], session, state, []))).cached);
+    await finishTurn(deps, saveInput(start, refusal, language, [], session, state, []));
     return { ...base, content: refusal, notificationSent: false, silent: false, timing: timing(started, 0) };
   }
   // Every customer message is learnt from (job "memory-extract"), once it is saved.
@@ -303,7 +306,6 @@ async function lockedTurn(
       notifications,
     ),
   );
-  after.push(finished.cached);
   await afterMatrixNotifications(ctx, finished.notifications);
   await extract;
   const name = start.profile.displayName;

@@ -21,6 +21,12 @@ export interface LockOptions {
   ttlMs?: number;
   /** How long to wait for a busy lock before giving up with CONFLICT. @default 5_000 */
   waitMs?: number;
+  /**
+   * Send the Redis release and return without waiting for its reply. Safe for the next holder in
+   * this process (its SET NX follows the release on the same connection); another instance may
+   * find the key still set for that round trip and retries as it would anyway. @default false
+   */
+  releaseInBackground?: boolean;
 }
 
 type CacheOwner = AppCache | { cache: AppCache };
@@ -67,7 +73,8 @@ export async function withLock<T>(
       return await fn();
     } finally {
       clearInterval(renew);
-      await redis.eval(RELEASE, 1, fullKey, token).catch(() => {});
+      const released = redis.eval(RELEASE, 1, fullKey, token).catch(() => {});
+      if (!opts.releaseInBackground) await released;
     }
   } finally {
     releaseLocal();

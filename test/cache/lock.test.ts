@@ -122,6 +122,22 @@ describe("withLock over Redis, two instances", () => {
     expect(await driver?.get(namespace + key)).toBeNull();
   });
 
+  it("releaseInBackground: holders never overlap; the release reaches Redis before what is sent after it", async () => {
+    const key = CacheKeys.lock("conversation", "background");
+    const opts = { ttlMs: 5000, waitMs: 10_000, releaseInBackground: true };
+    // Holders on both instances: the next one here queues behind the release on the same
+    // connection, the other instance retries until Redis has released it.
+    const { maxInside, order } = await overlapCheck(12, (i, fn) =>
+      withLock(i % 3 === 0 ? b : a, key, opts, fn),
+    );
+    expect(maxInside).toBe(1);
+    expect(order).toHaveLength(12);
+    // The release was sent: it is gone once Redis has answered anything sent after it.
+    const driver = a.l2Driver;
+    await withLock(a, key, opts, async () => {});
+    expect(await driver?.get(namespace + key)).toBeNull();
+  });
+
   it("keeps a long holder's lock alive past its ttl (renewal)", async () => {
     const key = CacheKeys.lock("conversation", "long");
     await withLock(a, key, { ttlMs: 100 }, async () => {

@@ -4,12 +4,11 @@
  * command, and the effects match separate commands: the counts, the TTLs, a failing SET that
  * does not stop the deletions nor the announcement, a Redis that lost the script.
  */
-import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { IoRedisDriver } from "../../src/cache/drivers/ioredis.js";
 import { PrivateRedis } from "./redis-server.js";
-import { dropNamespace, REDIS_URL, uniqueNamespace } from "./support.js";
+import { dropNamespace, freePort, REDIS_URL, uniqueNamespace, watchNamespace } from "./support.js";
 
 describe("IoRedisDriver: one command per batch", () => {
   const ns = uniqueNamespace("driver");
@@ -17,10 +16,7 @@ describe("IoRedisDriver: one command per batch", () => {
   let driver: IoRedisDriver;
   let raw: Redis;
   let sub: Redis;
-  let monitor: Redis;
-  const commands: string[][] = [];
-  const scripted: string[][] = [];
-  const marks: string[] = [];
+  let watch: Awaited<ReturnType<typeof watchNamespace>>;
   const messages: string[] = [];
 
   beforeAll(async () => {
@@ -30,16 +26,10 @@ describe("IoRedisDriver: one command per batch", () => {
     sub = new Redis(REDIS_URL);
     await sub.subscribe(channel);
     sub.on("message", (_channel: string, m: string) => messages.push(m));
-    monitor = await new Redis(REDIS_URL).monitor();
-    // Other test files share this Redis: only this namespace's commands.
-    monitor.on("monitor", (_time: string, args: string[], source: string) => {
-      if (!args.some((x) => String(x).startsWith(ns))) return;
-      if (String(args[0]).toLowerCase() === "echo") marks.push(String(args[1]));
-      else (source === "lua" ? scripted : commands).push(args);
-    });
+    watch = await watchNamespace(ns);
   });
   afterAll(async () => {
-    monitor.disconnect();
+    watch.close();
     sub.disconnect();
     raw.disconnect();
     await driver.close();
@@ -48,14 +38,13 @@ describe("IoRedisDriver: one command per batch", () => {
 
   /** Runs `fn` and returns what MONITOR saw meanwhile, once it has reported all of it. */
   const observe = async <T>(fn: () => Promise<T>) => {
-    commands.length = 0;
-    scripted.length = 0;
+    // What ran before (the set-up's own commands) must be reported before the slate is cleared.
+    await watch.settle();
+    watch.clear();
     const result = await fn();
-    const mark = `${ns}mark:${marks.length}`;
-    await raw.echo(mark);
-    await vi.waitFor(() => expect(marks).toContain(mark));
+    await watch.settle();
     const lower = (list: string[][]) => list.map((c) => [String(c[0]).toLowerCase(), ...c.slice(1)]);
-    return { result, commands: lower(commands), scripted: lower(scripted) };
+    return { result, commands: lower(watch.commands), scripted: lower(watch.scripted) };
   };
   const isScript = (c: string[] | undefined) => ["evalsha", "eval"].includes(c?.[0] ?? "");
 
@@ -192,11 +181,3 @@ describe("IoRedisDriver batch on a Redis of its own", () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}

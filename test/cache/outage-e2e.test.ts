@@ -5,7 +5,6 @@
  * shared Redis on 6379 is never touched), wired as src/server.ts wires them: the cache on
  * REDIS_URL and the background job runner (BullMQ on the same Redis).
  */
-import { createServer } from "node:net";
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
@@ -18,7 +17,7 @@ import { agentDeps } from "../agent/support.js";
 import { staffAuth } from "../helpers/app.js";
 import { demoCart, orderBody } from "../orders/support.js";
 import { PrivateRedis } from "./redis-server.js";
-import { dropNamespace } from "./support.js";
+import { dropNamespace, freePort } from "./support.js";
 
 /**
  * A request that has not answered after this long counts as hung. It is a hang detector, not a
@@ -40,14 +39,6 @@ async function bounded<T>(what: string, p: T | Promise<T>): Promise<Awaited<T>> 
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { IoRedisDriver } from "../../src/cache/drivers/ioredis.js";
 import { TwoTierCache } from "../../src/cache/two-tier.js";
 import { FaultyDriver } from "./faulty-driver.js";
-import { dropNamespace, quietLogger, REDIS_URL, redisCache, uniqueNamespace } from "./support.js";
+import {
+  dropNamespace,
+  quietLogger,
+  REDIS_URL,
+  redisCache,
+  uniqueNamespace,
+  watchNamespace,
+} from "./support.js";
 
 describe("setMany: writes, drops and deletions in one round trip", () => {
   const namespace = uniqueNamespace("batch");
@@ -17,11 +24,10 @@ describe("setMany: writes, drops and deletions in one round trip", () => {
   let b: TwoTierCache;
   let raw: Redis;
   let sub: Redis;
-  let monitor: Redis;
+  let watch: Awaited<ReturnType<typeof watchNamespace>>;
   /** Commands this namespace's clients sent, and those the scripts they ran issued. */
-  const commands: string[][] = [];
-  const scripted: string[][] = [];
-  const marks: string[] = [];
+  let commands: string[][];
+  let scripted: string[][];
   const messages: Array<{ o: string; k?: string[] }> = [];
 
   beforeAll(async () => {
@@ -31,16 +37,11 @@ describe("setMany: writes, drops and deletions in one round trip", () => {
     sub = new Redis(REDIS_URL);
     await sub.subscribe(`${namespace}__bus`);
     sub.on("message", (_channel: string, m: string) => messages.push(JSON.parse(m)));
-    monitor = await new Redis(REDIS_URL).monitor();
-    // Other test files share this Redis: only this namespace's commands.
-    monitor.on("monitor", (_time: string, args: string[], source: string) => {
-      if (!args.some((x) => String(x).startsWith(namespace))) return;
-      if (String(args[0]).toLowerCase() === "echo") marks.push(String(args[1]));
-      else (source === "lua" ? scripted : commands).push(args);
-    });
+    watch = await watchNamespace(namespace);
+    ({ commands, scripted } = watch);
   });
   afterAll(async () => {
-    monitor.disconnect();
+    watch.close();
     sub.disconnect();
     raw.disconnect();
     await a.close();
@@ -50,16 +51,11 @@ describe("setMany: writes, drops and deletions in one round trip", () => {
 
   const names = (list: string[][]) => list.map((c) => c[0]?.toLowerCase());
   /** Waits until MONITOR has reported every command run so far (it reports in execution order). */
-  const settle = async () => {
-    const mark = `${namespace}mark:${marks.length}`;
-    await raw.echo(mark);
-    await vi.waitFor(() => expect(marks).toContain(mark));
-  };
+  const settle = () => watch.settle();
   const reset = async () => {
     await vi.waitFor(() => expect(messages.length).toBeGreaterThan(0));
     await settle();
-    commands.length = 0;
-    scripted.length = 0;
+    watch.clear();
     messages.length = 0;
   };
 

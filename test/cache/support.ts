@@ -1,5 +1,7 @@
 /** Helpers shared by the cache tests: a unique Redis namespace per run and its cleanup. */
+import { createServer } from "node:net";
 import { Redis } from "ioredis";
+import { expect, vi } from "vitest";
 import { IoRedisDriver } from "../../src/cache/drivers/ioredis.js";
 import { TwoTierCache, type TwoTierOptions } from "../../src/cache/two-tier.js";
 import { createLogger } from "../../src/logger.js";
@@ -51,4 +53,48 @@ export function manualClock(start = Date.now()) {
       t += ms;
     },
   };
+}
+
+/**
+ * MONITOR over one namespace (other test files share this Redis): the commands its clients sent
+ * and those the scripts they ran issued, in execution order. `settle()` waits until MONITOR has
+ * reported everything run so far (an ECHO marker it must see come back).
+ */
+export async function watchNamespace(namespace: string) {
+  const commands: string[][] = [];
+  const scripted: string[][] = [];
+  const marks: string[] = [];
+  const echo = new Redis(REDIS_URL);
+  const monitor = await new Redis(REDIS_URL).monitor();
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    if (!args.some((x) => String(x).startsWith(namespace))) return;
+    if (String(args[0]).toLowerCase() === "echo") marks.push(String(args[1]));
+    else (source === "lua" ? scripted : commands).push(args);
+  });
+  return {
+    commands,
+    scripted,
+    async settle() {
+      const mark = `${namespace}mark:${marks.length}`;
+      await echo.echo(mark);
+      await vi.waitFor(() => expect(marks).toContain(mark));
+    },
+    clear() {
+      commands.length = 0;
+      scripted.length = 0;
+    },
+    close() {
+      monitor.disconnect();
+      echo.disconnect();
+    },
+  };
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
 }

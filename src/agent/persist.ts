@@ -345,15 +345,14 @@ export interface FinishTurnInput {
 }
 
 /**
- * Saves the reply, the agent state, traces and usage in one statement, then updates the caches
- * (see `cached`).
+ * Saves the reply, the agent state, traces and usage in one statement, then updates the caches:
+ * this process's memory at once, Redis without waiting for its answer (see below).
  */
 export async function finishTurn(
   deps: PersistDeps,
   input: FinishTurnInput,
 ): Promise<{
   message?: Message;
-  cached: Promise<void>;
   /** The staff records written now (not those whose subject had one already). */
   notifications: Array<{ id: string; type: NotificationType }>;
 }> {
@@ -410,9 +409,9 @@ export async function finishTurn(
   }
   // The conversation list is dropped (value undefined) in the same call: one announcement.
   entries.push({ key: CacheKeys.conversationList(conv.userProfileId), value: undefined, ttl: 0 });
-  // This process's memory has the new values now; the shared tier's write is sent now and
-  // `cached` resolves with Redis's answer (it never rejects: a failed write is replayed as a
-  // deletion). A Redis command sent after it on the same connection (the turn's lock release)
-  // reaches Redis after it, so a caller need not wait for it.
-  return { message, cached: deps.cache.setMany(entries), notifications: written.notifications };
+  // This process's memory has the new values as soon as setMany is called; its Redis write is sent
+  // and not waited for (setMany never rejects: a failed write is replayed as a deletion). A Redis
+  // command sent after it on the same connection (the turn's lock release) reaches Redis after it.
+  void deps.cache.setMany(entries);
+  return { message, notifications: written.notifications };
 }

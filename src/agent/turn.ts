@@ -34,6 +34,7 @@ import {
   finishTurn,
   loadSession,
   type StartTurnResult,
+  type StoredSession,
   startTurn,
   VISIT_GAP_MS,
 } from "./persist.js";
@@ -42,7 +43,7 @@ import { buildSystemPrompt, historyMessages } from "./prompt.js";
 import { afterMatrixNotifications, matrixNotifications, productCardsFor, traceRows } from "./reply.js";
 import { runModel, type StepRecord } from "./run-model.js";
 import { SemanticCache, type SemanticKey } from "./semantic-cache.js";
-import { selectProducts } from "./state.js";
+import { type AgentState, selectProducts } from "./state.js";
 import { buildTools, newEffects, type ToolContext } from "./tools/index.js";
 
 export const MAX_MESSAGE_CHARS = 4000;
@@ -153,13 +154,24 @@ async function lockedTurn(
     suggestedProducts: [],
     orderNumber: undefined,
   };
-  // Staff took the conversation over (as the cached row says; the write's own answer is checked
-  // again after the model): the message is saved and nobody answers.
-  if (isTakenOver(conversation, now)) {
-    const start = await saved;
+  // The two short endings: staff took the conversation over (the message is saved, nobody
+  // answers), and a blocked customer (refused politely). Each is decided from the cached rows
+  // first and again from what the message's write found, which wins.
+  const silent = async (start: StartTurnResult): Promise<TurnResult> => {
     if (!start.isBlocked) await enqueueMemoryExtract(deps, start.message.id);
     return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };
-  }
+  };
+  const refuse = async (
+    start: StartTurnResult,
+    session: StoredSession,
+    state: AgentState,
+  ): Promise<TurnResult> => {
+    const content = T.blocked[language];
+    input.onText?.(content);
+    await finishTurn(deps, saveInput(start, content, language, [], session, state, []));
+    return { ...base, content, notificationSent: false, silent: false, timing: timing(started, 0) };
+  };
+  if (isTakenOver(conversation, now)) return silent(await saved);
   const [catalog, context, session] = await Promise.all([
     listCatalog(deps),
     getFullContext(deps, profile.id),
@@ -192,14 +204,7 @@ async function lockedTurn(
     effects: newEffects(),
     saved,
   };
-  // A blocked customer (as the cached profile says; checked again after the model) is refused.
-  if (profile.isBlocked) {
-    const start = await saved;
-    const content = T.blocked[language];
-    input.onText?.(content);
-    await finishTurn(deps, saveInput(start, content, language, [], session, state, []));
-    return { ...base, content, notificationSent: false, silent: false, timing: timing(started, 0) };
-  }
+  if (profile.isBlocked) return refuse(await saved, session, state);
   const intents = detectIntents(input.text);
   const openNow = isOpenAt(settings, now);
   const semantic = new SemanticCache(deps, models.embedding);
@@ -254,19 +259,9 @@ async function lockedTurn(
   }
   const processing = performance.now() - modelStarted;
   const start = await saved;
-  // The rows as the write found them win over the cached ones the turn started from.
-  if (start.takeoverUntil && new Date(start.takeoverUntil) > now) {
-    // Staff took over while the model ran: the message stays, the reply is dropped unseen.
-    if (!start.isBlocked) await enqueueMemoryExtract(deps, start.message.id);
-    return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };
-  }
-  if (start.isBlocked) {
-    // Blocked while the model ran: the reply is replaced by the refusal.
-    const refusal = T.blocked[language];
-    input.onText?.(refusal);
-    await finishTurn(deps, saveInput(start, refusal, language, [], session, state, []));
-    return { ...base, content: refusal, notificationSent: false, silent: false, timing: timing(started, 0) };
-  }
+  // Taken over or blocked while the model ran: the reply is dropped unseen, or replaced by the refusal.
+  if (isTakenOver({ takeoverUntil: start.takeoverUntil }, now)) return silent(start);
+  if (start.isBlocked) return refuse(start, session, state);
   // Every customer message is learnt from (job "memory-extract"), once it is saved.
   const extract = enqueueMemoryExtract(deps, start.message.id);
   release();
@@ -333,8 +328,8 @@ function saveInput(
   content: string,
   language: Language,
   productNames: string[],
-  session: Awaited<ReturnType<typeof loadSession>>,
-  state: ToolContext["state"],
+  session: StoredSession,
+  state: AgentState,
   traces: ReturnType<typeof traceRows>,
   events: TrackEventInput[] = [],
   notifications: NotificationRecord[] = [],

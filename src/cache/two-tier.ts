@@ -352,7 +352,7 @@ export class TwoTierCache implements AppCache {
             value: envelope(freshUntil, encoded.json),
             ttlMs: opts.ttl * 1000 + this.graceMs,
           };
-          const r = await this.guard.run((d) => d.mset([entry]));
+          const r = await this.guard.run((d) => d.write([entry], []));
           if (r === FAILED) this.addPending([key]);
         }
       }

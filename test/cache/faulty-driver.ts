@@ -32,9 +32,6 @@ export class FaultyDriver implements L2Driver {
   mget(keys: string[]) {
     return this.wrap(() => this.inner.mget(keys));
   }
-  mset(entries: L2Entry[], announce?: Announcement) {
-    return this.wrap(() => this.inner.mset(entries, announce));
-  }
   del(keys: string[], announce?: Announcement) {
     return this.wrap(() => this.inner.del(keys, announce));
   }

@@ -74,15 +74,15 @@ describe("IoRedisDriver: one command per batch", () => {
     await vi.waitFor(() => expect(messages).toEqual(["m1"]));
   });
 
-  it("mset with an announcement is one command; a lone SET or UNLINK without one stays plain", async () => {
+  it("a write with an announcement is one command; a lone SET or UNLINK without one stays plain", async () => {
     let seen = await observe(() =>
-      driver.mset([{ key: `${ns}c`, value: "vc", ttlMs: 3000 }], { channel, message: "m2" }),
+      driver.write([{ key: `${ns}c`, value: "vc", ttlMs: 3000 }], [], { channel, message: "m2" }),
     );
     expect(seen.commands).toHaveLength(1);
     expect(isScript(seen.commands[0])).toBe(true);
     expect(seen.scripted.map((c) => c[0])).toEqual(["set", "publish"]);
 
-    seen = await observe(() => driver.mset([{ key: `${ns}d`, value: "vd", ttlMs: 3000 }]));
+    seen = await observe(() => driver.write([{ key: `${ns}d`, value: "vd", ttlMs: 3000 }], []));
     expect(seen.commands).toEqual([["set", `${ns}d`, "vd", "PX", "3000"]]);
     expect(seen.scripted).toEqual([]);
 

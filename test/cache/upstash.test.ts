@@ -151,11 +151,11 @@ describe("Upstash driver on the wire", () => {
     const driver = new UpstashDriver({ url: fake.url, token: fake.token });
     const ns = uniqueNamespace("upstash_raw");
     namespaces.push(ns);
-    await driver.mset([{ key: `${ns}k`, value: "v", ttlMs: 1000 }]);
+    await driver.write([{ key: `${ns}k`, value: "v", ttlMs: 1000 }], []);
     expect(await driver.get(`${ns}k`)).toBe("v");
     expect(await driver.del([`${ns}k`, `${ns}missing`])).toBe(1);
     // A command Redis rejects (GET on a list) fails with Redis's own message.
-    await driver.mset([{ key: `${ns}k`, value: "v", ttlMs: 60_000 }]);
+    await driver.write([{ key: `${ns}k`, value: "v", ttlMs: 60_000 }], []);
     const redis = new Redis(REDIS_URL);
     await redis.del(`${ns}list`);
     await redis.rpush(`${ns}list`, "x");

@@ -109,10 +109,6 @@ export class IoRedisDriver implements L2Driver {
    * deletion without an announcement stays a plain SET or UNLINK. Commands on one connection run
    * in the order issued, and the script publishes last, so the announcement follows the writes.
    */
-  async mset(entries: L2Entry[], announce?: Announcement): Promise<void> {
-    await this.write(entries, [], announce);
-  }
-
   async write(entries: L2Entry[], unlink: string[], announce?: Announcement): Promise<void> {
     if (!announce) {
       if (entries.length === 0) {

@@ -22,8 +22,6 @@ export interface L2Driver {
   get(key: string): Promise<string | null>;
   /** One round trip (MGET). */
   mget(keys: string[]): Promise<Array<string | null>>;
-  /** One round trip: SET PX for each entry, then the announcement (PUBLISH). */
-  mset(entries: L2Entry[], announce?: Announcement): Promise<void>;
   /** One round trip: UNLINK, then the announcement; returns how many keys existed. */
   del(keys: string[], announce?: Announcement): Promise<number>;
   /**

@@ -82,10 +82,6 @@ export class UpstashDriver implements L2Driver {
     return keys.length === 0 ? [] : this.command<Array<string | null>>("MGET", ...keys);
   }
 
-  async mset(entries: L2Entry[], announce?: Announcement): Promise<void> {
-    await this.write(entries, [], announce);
-  }
-
   async write(entries: L2Entry[], unlink: string[], announce?: Announcement): Promise<void> {
     const commands: Array<Array<string | number>> = entries.map((e) => [
       "SET",

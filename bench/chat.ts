@@ -306,8 +306,16 @@ function cpuSnapshot(otherPids: number[] = []) {
     for (const tid of readdirSync("/proc/self/task"))
       if (tid !== String(process.pid)) helpers[tid] = ticks(`/proc/self/task/${tid}/stat`);
   } catch {}
+  // The server thread's time on a CPU and time runnable but waiting for one (ns), from schedstat.
+  let sched = { running: 0, waiting: 0 };
+  try {
+    const [running, waiting] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ");
+    sched = { running: Number(running), waiting: Number(waiting) };
+  } catch {}
   const snap = {
     helpers,
+    sched,
+    at: performance.now(),
     server: ticks(`/proc/self/task/${process.pid}/stat`),
     process: ticks("/proc/self/stat"),
     others: otherPids.reduce((sum, pid) => sum + ticks(`/proc/${pid}/stat`), 0),
@@ -371,6 +379,16 @@ async function startProfile(cpu: boolean, heap: boolean) {
   };
 }
 
+/** This process's peak resident memory (Linux /proc), undefined elsewhere. */
+function peakMemoryMb(): number | undefined {
+  try {
+    const kb = /VmHWM:\s*(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Counts the socket writes this process hands to the OS, by peer port, while active: writes to
  * PostgreSQL and to Redis are the round trips a turn makes (a pipeline is one write); writes to
@@ -378,30 +396,40 @@ async function startProfile(cpu: boolean, heap: boolean) {
  */
 function writeCounter(pgPort: number, redisPort: number) {
   const counts = { pg: 0, redis: 0, http: 0 };
+  const bytes = { pg: 0, redis: 0, http: 0 };
   let active = false;
   // _write / _writev are what a socket hands to the OS (corked writes arrive as one _writev).
   type Flush = (this: Socket, ...args: unknown[]) => void;
   const proto = Socket.prototype as unknown as { _write: Flush; _writev: Flush };
   const original = { _write: proto._write, _writev: proto._writev };
-  const count = (socket: Socket) => {
+  const size = (chunk: unknown) =>
+    typeof chunk === "string"
+      ? Buffer.byteLength(chunk)
+      : ((chunk as Uint8Array | undefined)?.byteLength ?? 0);
+  const count = (socket: Socket, n: number) => {
     if (!active) return;
     const port = socket.remotePort;
-    if (port === pgPort) counts.pg++;
-    else if (port === redisPort) counts.redis++;
-    else counts.http++;
+    const peer = port === pgPort ? "pg" : port === redisPort ? "redis" : "http";
+    counts[peer]++;
+    bytes[peer] += n;
   };
   proto._write = function (this: Socket, ...args: unknown[]) {
-    count(this);
+    count(this, size(args[0]));
     return original._write.apply(this, args);
   };
   proto._writev = function (this: Socket, ...args: unknown[]) {
-    count(this);
+    const chunks = args[0] as { chunk: unknown }[];
+    let n = 0;
+    for (const c of chunks) n += size(c.chunk);
+    count(this, n);
     return original._writev.apply(this, args);
   };
   return {
     counts,
+    bytes,
     start() {
       counts.pg = counts.redis = counts.http = 0;
+      bytes.pg = bytes.redis = bytes.http = 0;
       active = true;
     },
     stop() {
@@ -494,6 +522,10 @@ export async function run(): Promise<void> {
     process.stdout.write(
       `\nsocket writes per turn: PostgreSQL ${per(writes.counts.pg)}, Redis ${per(writes.counts.redis)}, HTTP response ${per(writes.counts.http)}\n`,
     );
+    const kb = (n: number) => fmt(n / c.requests / 1024, 1);
+    process.stdout.write(
+      `bytes sent per turn (KiB): PostgreSQL ${kb(writes.bytes.pg)}, Redis ${kb(writes.bytes.redis)}, HTTP response ${kb(writes.bytes.http)}\n`,
+    );
     process.stdout.write(
       `group commit: ${fmt(perBatch.start, 1)} turn starts and ${fmt(perBatch.finish, 1)} turn ends per statement\n`,
     );
@@ -505,6 +537,15 @@ export async function run(): Promise<void> {
     process.stdout.write(
       `CPU ms per turn: server thread ${cpuPer("server")}, V8 helper threads ${fmt(helperMs / c.requests, 2)}, server process ${cpuPer("process")}, load generator ${fmt(c.cpuMs / c.requests, 2)}${others.length ? `, other instances ${cpuPer("others")}` : ""}, PostgreSQL ${cpuPer("pg")}, Redis ${cpuPer("redis")}\n`,
     );
+    const wallNs = (cpu1.at - cpu0.at) * 1e6;
+    if (cpu1.sched.running > 0) {
+      const pct = (k: "running" | "waiting") => fmt((100 * (cpu1.sched[k] - cpu0.sched[k])) / wallNs, 0);
+      process.stdout.write(
+        `server thread: on a CPU ${pct("running")} % of the run, runnable but waiting for a CPU ${pct("waiting")} %\n`,
+      );
+    }
+    const peak = peakMemoryMb();
+    if (peak) process.stdout.write(`server process peak memory (RSS): ${fmt(peak, 0)} MB\n`);
     process.stdout.write(
       `turns/second: ${fmt(cRps, 0)} (goal 1000 on 2 cores) over ${c.requests} turns, ${INSTANCES} server instance${INSTANCES > 1 ? "s" : ""}\n`,
     );

@@ -10,7 +10,7 @@ import { FAILED, L2Guard } from "./guard.js";
 import { type L1Slot, MemoryTier } from "./l1.js";
 import { hitRate, PrefixCounters, prefixOf } from "./stats.js";
 import type { AppCache, CacheEntry, CacheSetOptions, CacheStats, SharedMode } from "./types.js";
-import { encodeValue, envelope, openEnvelope } from "./values.js";
+import { encodeValue, envelope, frozenValue, openEnvelope } from "./values.js";
 
 export interface TwoTierOptions {
   logger: Logger;
@@ -193,11 +193,16 @@ export class TwoTierCache implements AppCache {
         unlink.push(this.namespace + e.key);
         continue;
       }
-      const encoded = encodeValue(e.value);
       const freshUntil = now + e.ttl * 1000;
+      // "drop": kept in this process only, so the JSON text Redis would need is not built.
+      if ((e.shared ?? mode) === "drop") {
+        this.storeL1(e.key, frozenValue(e.value), freshUntil);
+        unlink.push(this.namespace + e.key);
+        continue;
+      }
+      const encoded = encodeValue(e.value);
       this.storeL1(e.key, encoded.value, freshUntil);
-      if ((e.shared ?? mode) === "drop") unlink.push(this.namespace + e.key);
-      else if (this.guard)
+      if (this.guard)
         l2.push({
           key: this.namespace + e.key,
           value: envelope(freshUntil, encoded.json),

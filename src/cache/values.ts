@@ -12,9 +12,18 @@ export interface Encoded {
 const elementJson = new WeakMap<object, string>();
 
 export function encodeValue(value: unknown): Encoded {
-  if (Array.isArray(value)) return encodeArray(value);
+  if (Array.isArray(value)) return encodeArray(value, true);
   const json = JSON.stringify(value);
   return { json, value: deepFreeze(JSON.parse(json)) };
+}
+
+/**
+ * The value encodeValue gives, for a value kept only in this process (not written to Redis): a
+ * list's whole JSON text, which only Redis needs, is not built.
+ */
+export function frozenValue(value: unknown): unknown {
+  if (Array.isArray(value)) return encodeArray(value, false).value;
+  return deepFreeze(JSON.parse(JSON.stringify(value) ?? "null"));
 }
 
 /**
@@ -22,14 +31,14 @@ export function encodeValue(value: unknown): Encoded {
  * elements that are already cached values (frozen, JSON known) are reused instead of encoded and
  * parsed again: a conversation's recent messages are re-cached every turn.
  */
-function encodeArray(items: unknown[]): Encoded {
-  const parts: string[] = new Array(items.length);
+function encodeArray(items: unknown[], withJson: boolean): Encoded {
+  const parts: string[] = withJson ? new Array(items.length) : [];
   const values: unknown[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const known = item !== null && typeof item === "object" ? elementJson.get(item) : undefined;
     if (known !== undefined) {
-      parts[i] = known;
+      if (withJson) parts[i] = known;
       values[i] = item;
       continue;
     }
@@ -37,10 +46,10 @@ function encodeArray(items: unknown[]): Encoded {
     const json = JSON.stringify(item) ?? "null";
     const copy = deepFreeze(JSON.parse(json) as unknown);
     if (copy !== null && typeof copy === "object") elementJson.set(copy, json);
-    parts[i] = json;
+    if (withJson) parts[i] = json;
     values[i] = copy;
   }
-  return { json: `[${parts.join(",")}]`, value: Object.freeze(values) };
+  return { json: withJson ? `[${parts.join(",")}]` : "", value: Object.freeze(values) };
 }
 
 /** The L2 envelope: logical expiry (epoch ms) and the value, built without a second stringify. */

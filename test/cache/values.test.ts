@@ -1,6 +1,6 @@
 /** encodeValue: lists re-cached with reused elements encode exactly like a fresh JSON round trip. */
 import { describe, expect, test } from "vitest";
-import { encodeValue } from "../../src/cache/values.js";
+import { encodeValue, frozenValue } from "../../src/cache/values.js";
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
 
@@ -45,5 +45,19 @@ describe("encodeValue", () => {
     expect(e.json).toBe(JSON.stringify(v));
     expect(e.value).toEqual(plain(v));
     expect(Object.isFrozen((e.value as { a: unknown[] }).a)).toBe(true);
+  });
+
+  test("frozenValue (a value kept in memory only) is the value encodeValue gives, reusing cached items", () => {
+    const at = new Date("2026-03-10T07:00:00Z");
+    const cached = encodeValue([{ id: 1, at }]).value as unknown[];
+    const list = [...cached, { id: 2, at, nested: { x: undefined } }, undefined];
+    const v = frozenValue(list) as unknown[];
+    expect(v).toEqual(encodeValue(list).value);
+    expect(v).toEqual(plain(list));
+    expect(v[0]).toBe(cached[0]);
+    expect(Object.isFrozen(v) && Object.isFrozen(v[1])).toBe(true);
+    const o = { a: [1, { b: at }] };
+    expect(frozenValue(o)).toEqual(plain(o));
+    expect(Object.isFrozen((frozenValue(o) as { a: unknown[] }).a)).toBe(true);
   });
 });

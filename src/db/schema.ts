@@ -88,7 +88,10 @@ export const conversations = pgTable(
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [
-    index("conversations_user_idx").on(t.userProfileId, t.lastMessageAt),
+    // A customer's conversations (a handful each, sorted in memory). No index holds a column a
+    // chat turn changes (last_message_at, message_count, language), so the two updates of every
+    // turn are HOT: no index entries written, the old row version pruned in place.
+    index("conversations_user_idx").on(t.userProfileId),
     index("conversations_started_idx").on(t.startedAt),
     index("conversations_channel_idx").on(t.channel),
     index("conversations_active_idx").on(t.userProfileId).where(sql`ended_at is null`),

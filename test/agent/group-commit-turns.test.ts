@@ -226,4 +226,21 @@ describe("group-committed turn writes", () => {
     );
     expect(Number(orphan?.n)).toBe(0);
   });
+
+  it("no index holds a column a turn updates on conversations or agent_sessions, so those updates stay HOT", async () => {
+    // Every column any index of the table reads: its key columns, expressions and predicate.
+    const indexed = async (table: string) => {
+      const rows = await q<{ def: string }>(
+        "select pg_get_indexdef(indexrelid) as def from pg_index where indrelid = $1::regclass",
+        [table],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      return rows.map((r) => r.def).join("\n");
+    };
+    const conv = await indexed("conversations");
+    for (const column of ["last_message_at", "message_count", "language"]) expect(conv).not.toContain(column);
+    expect(conv).toContain("user_profile_id"); // a customer's conversations are still found by index
+    const sessions = await indexed("agent_sessions");
+    for (const column of ["state", "version", "updated_at"]) expect(sessions).not.toContain(column);
+  });
 });

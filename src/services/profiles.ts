@@ -10,6 +10,7 @@ import { userProfiles } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors.js";
 import { type Jsonify, jsonify } from "./json.js";
+import { fullContextKeys } from "./memory/cache.js";
 import { rowReader } from "./rows.js";
 
 export type ProfileRow = typeof userProfiles.$inferSelect;
@@ -121,7 +122,7 @@ export async function getOrCreateTelegramProfile(deps: LoaderDeps, who: Telegram
 
 /** Every cache key that holds (part of) this profile. */
 export function profileCacheKeys(p: Pick<Profile, "id" | "userId" | "telegramUserId">): string[] {
-  const keys = [CacheKeys.fullContext(p.id), CacheKeys.userContext(p.id), CacheKeys.agentContext(p.id)];
+  const keys = fullContextKeys(p.id);
   if (p.userId) keys.push(CacheKeys.userProfile(p.userId));
   if (p.telegramUserId) keys.push(CacheKeys.userByTelegram(p.telegramUserId));
   return keys;

@@ -1,10 +1,19 @@
 /**
- * Runs one model over the prompt with the tools (the AI SDK executes them and calls the model
- * again with their results), with an explicit timeout, and records each model call as a step.
+ * Runs one model over the prompt with the tools (our tool loop over the model's AI SDK provider
+ * runs them and calls the model again with their results), with an explicit timeout, and
+ * records each model call as a step.
  * If the model errors or times out, the offline assistant answers the same prompt with the same
  * tools: the customer still gets a useful reply and the failure is traced.
  */
-import { generateText, type ModelMessage, type StepResult, stepCountIs, streamText, type ToolSet } from "ai";
+import type {
+  JSONValue,
+  LanguageModelV3CallOptions,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Prompt,
+  LanguageModelV3ToolResultOutput,
+  LanguageModelV3Usage,
+} from "@ai-sdk/provider";
+import { asSchema, type ModelMessage, type ToolSet } from "ai";
 import type { Logger } from "../logger.js";
 import { redactText } from "../logger.js";
 import { type ErrorCategory, errorCategoryOf, type TraceStatus } from "../services/traces.js";
@@ -42,68 +51,214 @@ export interface ModelRunResult {
   error?: unknown;
 }
 
-function stepRecord(model: AgentModel, step: StepResult<ToolSet>, latencyMs: number): StepRecord {
-  const toolErrors = step.content.flatMap((p) =>
-    p.type === "tool-error"
-      ? [`${p.toolName}: ${String((p.error as Error)?.message ?? p.error).slice(0, 200)}`]
-      : [],
-  );
+/**
+ * One model call of the loop, as the step record needs it: the text, the tool calls (valid or
+ * not) and the tool errors (invalid input, unknown tool, a tool that threw), each named.
+ */
+interface StepOutcome {
+  text: string;
+  toolCalls: Array<{ name: string; input: unknown }>;
+  toolErrors: string[];
+  tokensIn: number;
+  tokensOut: number;
+}
+
+function stepRecord(model: AgentModel, step: StepOutcome, latencyMs: number): StepRecord {
+  const { toolErrors } = step;
   return {
     model: model.name,
-    node: step.toolCalls.length ? `tools:${step.toolCalls.map((c) => c.toolName).join(",")}` : "respond",
+    node: step.toolCalls.length ? `tools:${step.toolCalls.map((c) => c.name).join(",")}` : "respond",
     status: toolErrors.length ? "BLOCKED" : "SUCCESS",
     errorCategory: toolErrors.length ? "SCHEMA" : undefined,
     errorMessage: toolErrors.length ? toolErrors.join("; ") : undefined,
     latencyMs,
-    tokensIn: step.usage.inputTokens ?? 0,
-    tokensOut: step.usage.outputTokens ?? 0,
-    toolCalls: step.toolCalls.map((c) => ({ name: c.toolName, input: c.input })),
+    tokensIn: step.tokensIn,
+    tokensOut: step.tokensOut,
+    toolCalls: step.toolCalls,
     toolErrors,
     text: step.text,
   };
 }
 
+/** The prompt in the provider's terms: the system prompt, then the messages (text parts). */
+function providerPrompt(system: string, messages: ModelMessage[]): LanguageModelV3Prompt {
+  const prompt: LanguageModelV3Prompt = [{ role: "system", content: system }];
+  for (const m of messages) {
+    if (m.role === "system") prompt.push({ role: "system", content: m.content });
+    else if (m.role === "user" || m.role === "assistant") {
+      const parts = typeof m.content === "string" ? [{ type: "text" as const, text: m.content }] : m.content;
+      const text = parts.flatMap((p) => (p.type === "text" ? [{ type: "text" as const, text: p.text }] : []));
+      if (text.length !== parts.length) throw new Error(`unsupported ${m.role} message content`);
+      prompt.push({ role: m.role, content: text });
+    } else throw new Error("tool messages are not part of a turn's history");
+  }
+  return prompt;
+}
+
+/** The tools in the provider's terms (name, description, JSON schema of the input). */
+async function providerTools(tools: ToolSet): Promise<LanguageModelV3FunctionTool[]> {
+  const out: LanguageModelV3FunctionTool[] = [];
+  for (const [name, t] of Object.entries(tools)) {
+    out.push({
+      type: "function",
+      name,
+      description: t.description,
+      inputSchema: await asSchema(t.inputSchema).jsonSchema,
+    });
+  }
+  return out;
+}
+
+interface ToolCall {
+  toolCallId: string;
+  toolName: string;
+  input: string;
+}
+
+function errorText(error: unknown): string {
+  return String((error as Error)?.message ?? error);
+}
+
+/**
+ * Runs the tools of one step, all at once as the AI SDK does: the input is parsed and checked by
+ * the tool's own schema first. An unknown tool, bad input or a tool that throws is not fatal: the
+ * model gets the error as the tool's result (and the step is traced as BLOCKED).
+ */
+async function runTools(
+  tools: ToolSet,
+  calls: ToolCall[],
+  messages: ModelMessage[],
+  abortSignal: AbortSignal,
+) {
+  return Promise.all(
+    calls.map(async (c) => {
+      let input: unknown = c.input;
+      try {
+        input = c.input.trim() === "" ? {} : JSON.parse(c.input);
+        const t = tools[c.toolName];
+        if (!t?.execute)
+          throw Object.assign(new Error(`no such tool: ${c.toolName}`), { name: "NoSuchToolError" });
+        const checked = await asSchema(t.inputSchema).validate?.(input);
+        if (checked && !checked.success)
+          throw Object.assign(new Error(`invalid input for ${c.toolName}: ${errorText(checked.error)}`), {
+            name: "InvalidToolInputError",
+          });
+        const output: unknown = await t.execute(checked ? checked.value : input, {
+          toolCallId: c.toolCallId,
+          messages,
+          abortSignal,
+        });
+        return { call: c, input, output, error: undefined as string | undefined };
+      } catch (error) {
+        return { call: c, input, output: undefined, error: errorText(error) };
+      }
+    }),
+  );
+}
+
+const usageIn = (u: LanguageModelV3Usage) => u.inputTokens.total ?? 0;
+const usageOut = (u: LanguageModelV3Usage) => u.outputTokens.total ?? 0;
+
+/**
+ * One model's tool loop, the same for every model (OpenAI, OpenAI-compatible servers, the offline
+ * assistant): call it through its AI SDK provider (LanguageModelV3: doStream when it streams,
+ * else doGenerate), run the tools it asks for, call it again with their results, at most
+ * MAX_STEPS calls, all within the model's timeout. It replaces the AI SDK's generateText /
+ * streamText loop, which cost ≈ 0.5 ms of the server thread per turn (docs/guides/assistant.md,
+ * Benchmark). Returns the text the customer gets: everything streamed, or the last step's text.
+ */
 async function runOnce(model: AgentModel, input: ModelRunInput, steps: StepRecord[]): Promise<string> {
-  let t0 = performance.now();
-  const onStepFinish = (step: StepResult<ToolSet>) => {
-    const now = performance.now();
-    steps.push(stepRecord(model, step, now - t0));
-    t0 = now;
-  };
-  const common = {
-    model: model.model,
-    system: input.system,
-    messages: input.messages,
-    tools: input.tools,
-    stopWhen: stepCountIs(MAX_STEPS),
-    // No retries: a failed call falls back to the offline assistant at once instead of making the customer wait.
-    maxRetries: 0,
-    timeout: { totalMs: model.timeoutMs },
-    onStepFinish,
-  };
-  if (!model.streams) {
-    const r = await generateText(common);
-    if (r.text) input.onText?.(r.text);
-    return r.text;
-  }
-  const r = streamText({ ...common, onError: () => {} });
-  let text = "";
-  for await (const part of r.fullStream) {
-    if (part.type === "text-delta") {
-      text += part.text;
-      input.onText?.(part.text);
-    } else if (part.type === "error") {
-      throw Object.assign(part.error instanceof Error ? part.error : new Error(String(part.error)), {
-        partialText: text,
-      });
-    } else if (part.type === "abort") {
-      throw Object.assign(new Error("model call aborted (timeout)"), {
-        name: "TimeoutError",
-        partialText: text,
-      });
+  const abortSignal = AbortSignal.timeout(model.timeoutMs);
+  const prompt = providerPrompt(input.system, input.messages);
+  const tools = await providerTools(input.tools);
+  let streamed = "";
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const t0 = performance.now();
+    const options: LanguageModelV3CallOptions = { prompt, tools, toolChoice: { type: "auto" }, abortSignal };
+    let text = "";
+    const calls: ToolCall[] = [];
+    let usage: LanguageModelV3Usage | undefined;
+    if (model.streams) {
+      try {
+        const { stream } = await model.model.doStream(options);
+        const reader = stream.getReader();
+        for (;;) {
+          const { done, value: part } = await reader.read();
+          if (done) break;
+          if (part.type === "text-delta") {
+            text += part.delta;
+            streamed += part.delta;
+            input.onText?.(part.delta);
+          } else if (part.type === "tool-call") calls.push(part);
+          else if (part.type === "finish") usage = part.usage;
+          else if (part.type === "error")
+            throw part.error instanceof Error ? part.error : new Error(errorText(part.error));
+        }
+      } catch (error) {
+        const e = error instanceof Error ? error : new Error(errorText(error));
+        if (abortSignal.aborted && e.name !== "TimeoutError")
+          throw Object.assign(new Error("model call aborted (timeout)"), {
+            name: "TimeoutError",
+            partialText: streamed,
+          });
+        throw Object.assign(e, { partialText: streamed });
+      }
+    } else {
+      const r = await model.model.doGenerate(options);
+      for (const c of r.content) {
+        if (c.type === "text") text += c.text;
+        else if (c.type === "tool-call") calls.push(c);
+      }
+      usage = r.usage;
     }
+    const results = calls.length ? await runTools(input.tools, calls, input.messages, abortSignal) : [];
+    steps.push(
+      stepRecord(
+        model,
+        {
+          text,
+          toolCalls: results.map((r) => ({ name: r.call.toolName, input: r.input })),
+          toolErrors: results.flatMap((r) =>
+            r.error === undefined ? [] : [`${r.call.toolName}: ${r.error.slice(0, 200)}`],
+          ),
+          tokensIn: usage ? usageIn(usage) : 0,
+          tokensOut: usage ? usageOut(usage) : 0,
+        },
+        performance.now() - t0,
+      ),
+    );
+    if (calls.length === 0 || step === MAX_STEPS - 1) {
+      if (model.streams) return streamed;
+      if (text) input.onText?.(text);
+      return text;
+    }
+    prompt.push({
+      role: "assistant",
+      content: [
+        ...(text ? [{ type: "text" as const, text }] : []),
+        ...results.map((r) => ({
+          type: "tool-call" as const,
+          toolCallId: r.call.toolCallId,
+          toolName: r.call.toolName,
+          input: r.input,
+        })),
+      ],
+    });
+    prompt.push({
+      role: "tool",
+      content: results.map((r) => ({
+        type: "tool-result" as const,
+        toolCallId: r.call.toolCallId,
+        toolName: r.call.toolName,
+        output: (r.error !== undefined
+          ? { type: "error-text", value: r.error }
+          : typeof r.output === "string"
+            ? { type: "text", value: r.output }
+            : { type: "json", value: (r.output ?? null) as JSONValue }) as LanguageModelV3ToolResultOutput,
+      })),
+    });
   }
-  return text;
+  return model.streams ? streamed : "";
 }
 
 export async function runModel(

@@ -1,7 +1,7 @@
 /**
- * The built-in offline assistant as an AI SDK language model (LanguageModelV3), so `streamText` /
- * `generateText` with tools run exactly as they do for OpenAI or an OpenAI-compatible server:
- * the SDK executes the tools and calls the model again with their results.
+ * The built-in offline assistant as an AI SDK language model (LanguageModelV3), so the turn's
+ * tool loop (src/agent/run-model.ts) runs it exactly as it runs the OpenAI and OpenAI-compatible
+ * providers: it executes the tools and calls the model again with their results.
  */
 import type {
   LanguageModelV3,

@@ -10,6 +10,7 @@ import type {
   LanguageModelV3CallOptions,
   LanguageModelV3FunctionTool,
   LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
   LanguageModelV3ToolResultOutput,
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
@@ -164,7 +165,7 @@ const usageOut = (u: LanguageModelV3Usage) => u.outputTokens.total ?? 0;
  * assistant): call it through its AI SDK provider (LanguageModelV3: doStream when it streams,
  * else doGenerate), run the tools it asks for, call it again with their results, at most
  * MAX_STEPS calls, all within the model's timeout. It replaces the AI SDK's generateText /
- * streamText loop, which cost ≈ 0.5 ms of the server thread per turn (docs/guides/assistant.md,
+ * streamText loop, which cost ≈ 0.45 ms of the server thread per turn (docs/guides/assistant.md,
  * Benchmark). Returns the text the customer gets: everything streamed, or the last step's text.
  */
 async function runOnce(model: AgentModel, input: ModelRunInput, steps: StepRecord[]): Promise<string> {
@@ -179,9 +180,10 @@ async function runOnce(model: AgentModel, input: ModelRunInput, steps: StepRecor
     const calls: ToolCall[] = [];
     let usage: LanguageModelV3Usage | undefined;
     if (model.streams) {
+      let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | undefined;
       try {
         const { stream } = await model.model.doStream(options);
-        const reader = stream.getReader();
+        reader = stream.getReader();
         for (;;) {
           const { done, value: part } = await reader.read();
           if (done) break;
@@ -195,6 +197,8 @@ async function runOnce(model: AgentModel, input: ModelRunInput, steps: StepRecor
             throw part.error instanceof Error ? part.error : new Error(errorText(part.error));
         }
       } catch (error) {
+        // Stop reading the response (the connection is not left streaming into nothing).
+        reader?.cancel().catch(() => {});
         const e = error instanceof Error ? error : new Error(errorText(error));
         if (abortSignal.aborted && e.name !== "TimeoutError")
           throw Object.assign(new Error("model call aborted (timeout)"), {

@@ -52,35 +52,6 @@ export interface ModelRunResult {
   error?: unknown;
 }
 
-/**
- * One model call of the loop, as the step record needs it: the text, the tool calls (valid or
- * not) and the tool errors (invalid input, unknown tool, a tool that threw), each named.
- */
-interface StepOutcome {
-  text: string;
-  toolCalls: Array<{ name: string; input: unknown }>;
-  toolErrors: string[];
-  tokensIn: number;
-  tokensOut: number;
-}
-
-function stepRecord(model: AgentModel, step: StepOutcome, latencyMs: number): StepRecord {
-  const { toolErrors } = step;
-  return {
-    model: model.name,
-    node: step.toolCalls.length ? `tools:${step.toolCalls.map((c) => c.name).join(",")}` : "respond",
-    status: toolErrors.length ? "BLOCKED" : "SUCCESS",
-    errorCategory: toolErrors.length ? "SCHEMA" : undefined,
-    errorMessage: toolErrors.length ? toolErrors.join("; ") : undefined,
-    latencyMs,
-    tokensIn: step.tokensIn,
-    tokensOut: step.tokensOut,
-    toolCalls: step.toolCalls,
-    toolErrors,
-    text: step.text,
-  };
-}
-
 /** The prompt in the provider's terms: the system prompt, then the messages (text parts). */
 function providerPrompt(system: string, messages: ModelMessage[]): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [{ role: "system", content: system }];
@@ -157,8 +128,36 @@ async function runTools(
   );
 }
 
-const usageIn = (u: LanguageModelV3Usage) => u.inputTokens.total ?? 0;
-const usageOut = (u: LanguageModelV3Usage) => u.outputTokens.total ?? 0;
+type ToolRun = Awaited<ReturnType<typeof runTools>>[number];
+
+/**
+ * One model call as a step: its text, its tool calls (valid or not) and their errors (invalid
+ * input, unknown tool, a tool that threw), which make it BLOCKED.
+ */
+function stepRecord(
+  model: AgentModel,
+  text: string,
+  runs: ToolRun[],
+  usage: LanguageModelV3Usage | undefined,
+  latencyMs: number,
+): StepRecord {
+  const toolErrors = runs.flatMap((r) =>
+    r.error === undefined ? [] : [`${r.call.toolName}: ${r.error.slice(0, 200)}`],
+  );
+  return {
+    model: model.name,
+    node: runs.length ? `tools:${runs.map((r) => r.call.toolName).join(",")}` : "respond",
+    status: toolErrors.length ? "BLOCKED" : "SUCCESS",
+    errorCategory: toolErrors.length ? "SCHEMA" : undefined,
+    errorMessage: toolErrors.length ? toolErrors.join("; ") : undefined,
+    latencyMs,
+    tokensIn: usage?.inputTokens.total ?? 0,
+    tokensOut: usage?.outputTokens.total ?? 0,
+    toolCalls: runs.map((r) => ({ name: r.call.toolName, input: r.input })),
+    toolErrors,
+    text,
+  };
+}
 
 /**
  * One model's tool loop, the same for every model (OpenAI, OpenAI-compatible servers, the offline
@@ -216,21 +215,7 @@ async function runOnce(model: AgentModel, input: ModelRunInput, steps: StepRecor
       usage = r.usage;
     }
     const results = calls.length ? await runTools(input.tools, calls, input.messages, abortSignal) : [];
-    steps.push(
-      stepRecord(
-        model,
-        {
-          text,
-          toolCalls: results.map((r) => ({ name: r.call.toolName, input: r.input })),
-          toolErrors: results.flatMap((r) =>
-            r.error === undefined ? [] : [`${r.call.toolName}: ${r.error.slice(0, 200)}`],
-          ),
-          tokensIn: usage ? usageIn(usage) : 0,
-          tokensOut: usage ? usageOut(usage) : 0,
-        },
-        performance.now() - t0,
-      ),
-    );
+    steps.push(stepRecord(model, text, results, usage, performance.now() - t0));
     if (calls.length === 0 || step === MAX_STEPS - 1) {
       if (model.streams) return streamed;
       if (text) input.onText?.(text);
@@ -298,7 +283,7 @@ export async function runModel(
       node: "model_error",
       status: "ERROR",
       errorCategory: category,
-      errorMessage: String((error as Error)?.message ?? error).slice(0, 500),
+      errorMessage: errorText(error).slice(0, 500),
       latencyMs: performance.now() - started - steps.reduce((s, x) => s + x.latencyMs, 0),
       tokensIn: 0,
       tokensOut: 0,

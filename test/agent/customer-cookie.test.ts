@@ -42,10 +42,26 @@ describe("signedCustomerCookie", () => {
       ["other=1", null],
       [undefined, null],
     ];
-    for (const [cookie, expected] of cases) {
-      const r = await read(cookie);
-      expect(r.ours, String(cookie)).toBe(expected);
-      expect(r.hono, String(cookie)).toBe(expected);
+    // Twice: the second pass answers valid headers from the verified map.
+    for (const pass of [1, 2]) {
+      for (const [cookie, expected] of cases) {
+        const r = await read(cookie);
+        expect(r.ours, `${pass}: ${cookie}`).toBe(expected);
+        expect(r.hono, `${pass}: ${cookie}`).toBe(expected);
+      }
     }
+  });
+
+  test("a header verified under one secret is not accepted under another", async () => {
+    const id = `u_${crypto.randomUUID()}`;
+    const issued = (await app.request(`/issue/${id}`)).headers.get("set-cookie")!.split(";")[0]!;
+    expect((await read(issued)).ours).toBe(id);
+    const other = new Hono().get("/read", (c) =>
+      c.json({ ours: signedCustomerCookie(c, `${SECRET}-rotated`) ?? null }),
+    );
+    const res = await other.request("/read", { headers: { cookie: issued } });
+    expect(((await res.json()) as { ours: string | null }).ours).toBeNull();
+    // And back under the first secret it is checked again and accepted.
+    expect((await read(issued)).ours).toBe(id);
   });
 });

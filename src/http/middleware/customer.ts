@@ -51,7 +51,32 @@ export function signedCustomerCookie(c: Context, secret: string): string | undef
 
 const checked = new WeakMap<Context, { secret: string; id: string | undefined }>();
 
+/**
+ * Cookie headers whose `sk_uid` was verified, with the id they carry (for one secret): a returning
+ * browser sends the same header on every message, so its HMAC is computed once, not per request.
+ * Only valid cookies are kept, and at most VERIFIED_MAX of them (then the map starts over).
+ */
+const verified = { secret: "", ids: new Map<string, string>() };
+const VERIFIED_MAX = 10_000;
+
 function verifyCustomerCookie(c: Context, secret: string): string | undefined {
+  const header = c.req.header("cookie");
+  if (!header) return undefined;
+  if (verified.secret !== secret) {
+    verified.secret = secret;
+    verified.ids.clear();
+  }
+  const known = verified.ids.get(header);
+  if (known !== undefined) return known;
+  const id = verifyHeader(c, secret);
+  if (id !== undefined) {
+    if (verified.ids.size >= VERIFIED_MAX) verified.ids.clear();
+    verified.ids.set(header, id);
+  }
+  return id;
+}
+
+function verifyHeader(c: Context, secret: string): string | undefined {
   const raw = getCookie(c, CUSTOMER_COOKIE);
   if (!raw) return undefined;
   const dot = raw.lastIndexOf(".");

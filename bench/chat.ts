@@ -476,20 +476,14 @@ export async function run(): Promise<void> {
         ? await startProfile(Boolean(BENCH_PROFILE), Boolean(BENCH_HEAP_PROFILE))
         : undefined;
     const writers = turnWriters(deps.database);
-    const batches0 = {
-      ...writers.start.stats,
-      fb: writers.finish.stats.batches,
-      fi: writers.finish.stats.items,
-    };
+    const batches0 = { ...writers.turns.stats, ...writers.counts };
     const cpu0 = cpuSnapshot(others.map((o) => o.pid));
     const c = await load(ports, "/api/agent/chat", true, SECONDS);
     const cpu1 = cpuSnapshot(others.map((o) => o.pid));
+    const statements = Math.max(1, writers.turns.stats.batches - batches0.batches);
     const perBatch = {
-      start:
-        (writers.start.stats.items - batches0.items) /
-        Math.max(1, writers.start.stats.batches - batches0.batches),
-      finish:
-        (writers.finish.stats.items - batches0.fi) / Math.max(1, writers.finish.stats.batches - batches0.fb),
+      start: (writers.counts.starts - batches0.starts) / statements,
+      finish: (writers.counts.finishes - batches0.finishes) / statements,
     };
     if (profiler) await profiler.stop(BENCH_PROFILE, BENCH_HEAP_PROFILE);
     // Round trips per turn, counted on a short separate run (counting costs a little).

@@ -1,14 +1,14 @@
 /**
- * The turn's reads and writes of its own rows, batched: the start of a turn is one statement
+ * The turn's reads and writes of its own rows, batched: the start of a turn is one write
  * (user message, conversation counters, profile stats, chat_message event) and the end is one
- * statement (assistant message, conversation counters, agent state, traces, usage, the events
+ * write (assistant message, conversation counters, agent state, traces, usage, the events
  * the tools caused). The same rows the services write one by one (addMessage,
  * recordCustomerMessage, trackEvent), in one round trip each, because a turn is the hot path.
  * Caches are updated in place (write-through) rather than dropped, so the next turn reads them
  * from memory; other instances drop theirs.
  *
- * Under load the statements of concurrent turns are group-committed (src/db/group-commit.ts):
- * the starts (or ends) of every turn that arrives while earlier ones are being written go out
+ * Under load the writes of concurrent turns are group-committed (src/db/group-commit.ts): the
+ * starts and ends of every turn that arrives while an earlier statement is being written go out
  * as one statement over all their rows, so PostgreSQL commits once for many turns.
  */
 import { eq } from "drizzle-orm";
@@ -33,6 +33,12 @@ type PersistDeps = Pick<Deps, "db" | "database" | "cache" | "clock">;
 
 /** A new visit starts when the customer comes back after this long (as recordCustomerMessage). */
 export const VISIT_GAP_MS = 30 * 60 * 1000;
+/**
+ * last_visit moves only once it is this far behind: most messages leave it as it is, so the
+ * profile's update is HOT (last_visit is indexed for the customer list) and a visit's start is
+ * still known to the minute.
+ */
+export const LAST_VISIT_STEP_MS = 60 * 1000;
 /** As many messages as getRecentMessages keeps cached: the last 12, all the prompt uses. */
 const CACHED_MESSAGES = HISTORY_LIMIT;
 
@@ -103,58 +109,63 @@ function messageOf(
 }
 
 /*
- * The turn's two statements, each over any number of turns (group commit; a lone turn is a batch
- * of one): one row per turn in $1. They are constant texts run straight on the driver (prepared
- * once per connection): building them through drizzle's sql template cost more CPU than the rest
- * of the write path. The turns of one batch are of different conversations (a conversation runs
- * one turn at a time) but may share a customer, so profile counters are summed per customer.
+ * The turn's writes, over any number of turns in one statement (group commit; a lone turn is a
+ * batch of one): the starts in $1 (one row per turn: user message, conversation counters, profile
+ * stats, chat_message event) and the ends in $2..$6 (assistant message, conversation counters,
+ * agent state; traces, usage, events and staff records of all those turns). Starts and ends that
+ * arrive together share the statement, so under load PostgreSQL runs and commits one statement
+ * for both halves of many turns. A constant text run straight on the driver (prepared once per
+ * connection): building it through drizzle's sql template cost more CPU than the rest of the
+ * write path. The rows of one statement are of different conversations (see rounds()) but may
+ * share a customer, so profile counters are summed per customer.
  */
-const START_SQL = `with x as (
+const TURN_SQL = `with sx as (
     select * from jsonb_to_recordset($1::jsonb) as x(id uuid, conversation_id uuid, user_profile_id uuid,
       content text, language text, metadata jsonb, at timestamptz, gap_start timestamptz, event_data jsonb, channel text)
-  ), m as (
+  ), sm as (
     insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, metadata, created_at)
-    select id, conversation_id, user_profile_id, 'user', content, language, metadata, at from x
-  ), c as (
+    select id, conversation_id, user_profile_id, 'user', content, language, metadata, at from sx
+  ), sc as (
     update conversations set last_message_at = x.at, message_count = message_count + 1, language = x.language
-    from x where conversations.id = x.conversation_id
+    from sx x where conversations.id = x.conversation_id
     returning conversations.id, conversations.message_count, conversations.takeover_until
-  ), px as (
-    select user_profile_id, count(*)::int as n, max(at) as at, min(gap_start) as gap_start from x group by user_profile_id
-  ), p as (
+  ), spx as (
+    select user_profile_id, count(*)::int as n, max(at) as at, min(gap_start) as gap_start from sx group by user_profile_id
+  ), sp as (
     update user_profiles set total_messages = total_messages + px.n,
       total_visits = total_visits + case when last_visit < px.gap_start then 1 else 0 end,
-      last_visit = px.at
-    from px where user_profiles.id = px.user_profile_id
-    returning user_profiles.id, total_visits, total_messages, is_blocked
-  ), e as (
+      last_visit = case when last_visit < px.at - interval '${LAST_VISIT_STEP_MS} milliseconds'
+        then px.at else last_visit end
+    from spx px where user_profiles.id = px.user_profile_id
+    returning user_profiles.id, total_visits, total_messages, is_blocked, last_visit
+  ), se as (
     insert into agent_events (user_profile_id, conversation_id, event_type, event_data, channel, created_at)
-    select user_profile_id, conversation_id, 'chat_message', event_data, channel, at from x
-  )
-  select c.id as conversation_id, c.message_count, c.takeover_until, p.total_visits, p.total_messages, p.is_blocked
-  from c join x on x.conversation_id = c.id join p on p.id = x.user_profile_id`;
-
-const FINISH_SQL = `with x as (
-    select * from jsonb_to_recordset($1::jsonb) as x(conversation_id uuid, user_profile_id uuid, at timestamptz,
+    select user_profile_id, conversation_id, 'chat_message', event_data, channel, at from sx
+  ), fx as (
+    select * from jsonb_to_recordset($2::jsonb) as x(conversation_id uuid, user_profile_id uuid, at timestamptz,
       state jsonb, reply_id uuid, content text, language text, product_cards jsonb, metadata jsonb)
-  ), m as (
+  ), fm as (
     insert into messages (id, conversation_id, user_profile_id, role, content, detected_language, product_cards, metadata, created_at)
     select reply_id, conversation_id, user_profile_id, 'assistant', content, language, product_cards, metadata, at
-    from x where reply_id is not null
-  ), c as (
+    from fx where reply_id is not null
+  ), fc as (
     update conversations set last_message_at = x.at, message_count = message_count + 1
-    from x where conversations.id = x.conversation_id and x.reply_id is not null
-  ), s as (
+    from fx x where conversations.id = x.conversation_id and x.reply_id is not null
+  ), fs as (
     insert into agent_sessions (conversation_id, user_profile_id, state, version, created_at, updated_at)
-    select conversation_id, user_profile_id, state, 1, at, at from x
+    select conversation_id, user_profile_id, state, 1, at, at from fx
     on conflict (conversation_id) do update set state = excluded.state, version = agent_sessions.version + 1,
       updated_at = excluded.updated_at
     returning conversation_id, version
-  ), t as (${traceInsertSql("$2")}), u as (${usageInsertSql("$3")}), e as (${eventInsertSql("$4")}),
-  n as (${notificationInsertSql("$5")})
-  select conversation_id::text, version, null::text as note_id, null::text as note_key from s
+  ), ft as (${traceInsertSql("$3")}), fu as (${usageInsertSql("$4")}), fe as (${eventInsertSql("$5")}),
+  fn as (${notificationInsertSql("$6")})
+  select 's' as kind, c.id::text as conversation_id, c.message_count, c.takeover_until, p.total_visits,
+    p.total_messages, p.is_blocked, p.last_visit, null::int as version, null::text as note_id, null::text as note_key
+  from sc c join sx x on x.conversation_id = c.id join sp p on p.id = x.user_profile_id
   union all
-  select null, null, id::text, dedupe_key from n`;
+  select 'f', conversation_id::text, null, null, null, null, null, null, version, null, null from fs
+  union all
+  select 'n', null, null, null, null, null, null, null, null, id::text, dedupe_key from fn`;
 
 interface StartRow {
   id: string;
@@ -175,6 +186,7 @@ interface StartCounters {
   total_visits: number;
   total_messages: number;
   is_blocked: boolean;
+  last_visit: string | Date;
 }
 
 interface FinishRow {
@@ -199,55 +211,101 @@ interface Finished {
   notifications: Array<{ id: string; type: NotificationType }>;
 }
 
+type TurnWrite = { kind: "start"; row: StartRow } | { kind: "finish"; row: FinishRow };
+/** A start's counters (undefined: its conversation or customer is gone), or an end's result. */
+type TurnWritten = StartCounters | undefined | Finished;
+
 interface TurnWriters {
-  start: GroupCommit<StartRow, StartCounters | undefined>;
-  finish: GroupCommit<FinishRow, Finished>;
+  /** Starts and ends of turns, group-committed together. */
+  turns: GroupCommit<TurnWrite, TurnWritten>;
+  /** Starts and ends written so far (items of turns.stats, by kind), for tests and the bench. */
+  counts: { starts: number; finishes: number };
+}
+
+type TurnOut = StartCounters & {
+  kind: "s" | "f" | "n";
+  conversation_id: string | null;
+  version: number | null;
+  note_id: string | null;
+  note_key: string | null;
+};
+
+/**
+ * The writes split into statements in which no conversation appears twice, in their order: two
+ * updates of one row in one statement would keep only one of them. It happens only when a turn
+ * outlived its lock and the next turn of the conversation started meanwhile; the later write then
+ * goes in the next statement.
+ */
+function rounds(items: TurnWrite[]): TurnWrite[][] {
+  const seen = new Map<string, number>();
+  const out: TurnWrite[][] = [];
+  for (const item of items) {
+    // The k-th write of a conversation in this batch goes in the k-th statement.
+    const k = seen.get(item.row.conversation_id) ?? 0;
+    seen.set(item.row.conversation_id, k + 1);
+    if (k === out.length) out.push([]);
+    out[k]?.push(item);
+  }
+  return out;
 }
 
 const writers = new WeakMap<DatabaseHandle, TurnWriters>();
 
-/** The group-commit writers of this database (one pair per database handle). */
+/** The group-commit writer of this database (one per database handle). */
 export function turnWriters(database: DatabaseHandle): TurnWriters {
   let w = writers.get(database);
   if (w) return w;
-  const startMany = async (rows: StartRow[]): Promise<Array<StartCounters | undefined>> => {
-    const out = await database.query<StartCounters & { conversation_id: string }>(START_SQL, [
-      JSON.stringify(rows),
+  const counts = { starts: 0, finishes: 0 };
+  const statement = async (items: TurnWrite[]): Promise<TurnWritten[]> => {
+    const starts: StartRow[] = [];
+    const finishes: FinishRow[] = [];
+    for (const i of items) {
+      if (i.kind === "start") starts.push(i.row);
+      else finishes.push(i.row);
+    }
+    const out = await database.query<TurnOut>(TURN_SQL, [
+      JSON.stringify(starts),
+      JSON.stringify(finishes.map(({ traces: _t, usage: _u, events: _e, notifications: _n, ...r }) => r)),
+      JSON.stringify(finishes.flatMap((r) => r.traces)),
+      JSON.stringify(finishes.flatMap((r) => r.usage)),
+      JSON.stringify(finishes.flatMap((r) => r.events)),
+      JSON.stringify(finishes.flatMap((r) => r.notifications)),
     ]);
-    const byConversation = new Map(out.map((o) => [String(o.conversation_id), o]));
-    return rows.map((r) => byConversation.get(r.conversation_id));
-  };
-  const finishMany = async (rows: FinishRow[]): Promise<Finished[]> => {
-    const out = await database.query<{
-      conversation_id: string | null;
-      version: number | null;
-      note_id: string | null;
-      note_key: string | null;
-    }>(FINISH_SQL, [
-      JSON.stringify(rows.map(({ traces: _t, usage: _u, events: _e, notifications: _n, ...r }) => r)),
-      JSON.stringify(rows.flatMap((r) => r.traces)),
-      JSON.stringify(rows.flatMap((r) => r.usage)),
-      JSON.stringify(rows.flatMap((r) => r.events)),
-      JSON.stringify(rows.flatMap((r) => r.notifications)),
-    ]);
+    counts.starts += starts.length;
+    counts.finishes += finishes.length;
+    const started = new Map<string, StartCounters>();
     const versions = new Map<string, number>();
     const created = new Map<string, string>();
     for (const o of out) {
-      if (o.conversation_id !== null) versions.set(o.conversation_id, Number(o.version));
+      if (o.kind === "s") started.set(String(o.conversation_id), o);
+      else if (o.kind === "f") versions.set(String(o.conversation_id), Number(o.version));
       else if (o.note_key !== null && o.note_id !== null) created.set(o.note_key, o.note_id);
     }
-    return rows.map((r) => ({
-      version: versions.get(r.conversation_id),
-      notifications: r.notifications.flatMap((n) => {
-        const id = created.get(n.dedupe_key);
-        return id ? [{ id, type: n.type }] : [];
-      }),
-    }));
+    return items.map((i): TurnWritten => {
+      if (i.kind === "start") return started.get(i.row.conversation_id);
+      return {
+        version: versions.get(i.row.conversation_id),
+        notifications: i.row.notifications.flatMap((n) => {
+          const id = created.get(n.dedupe_key);
+          return id ? [{ id, type: n.type }] : [];
+        }),
+      };
+    });
+  };
+  const many = async (items: TurnWrite[]): Promise<TurnWritten[]> => {
+    const parts = rounds(items);
+    if (parts.length === 1) return statement(items);
+    const results = new Map<TurnWrite, TurnWritten>();
+    for (const part of parts) {
+      const written = await statement(part);
+      for (const [i, item] of part.entries()) results.set(item, written[i]);
+    }
+    return items.map((item) => results.get(item));
   };
   // A lone turn is a batch of one: the same statement.
   w = {
-    start: new GroupCommit({ one: async (r) => (await startMany([r]))[0], many: startMany }),
-    finish: new GroupCommit({ one: async (r) => (await finishMany([r]))[0] as Finished, many: finishMany }),
+    turns: new GroupCommit({ one: async (item) => (await statement([item]))[0], many }),
+    counts,
   };
   writers.set(database, w);
   return w;
@@ -260,18 +318,21 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   const gapStart = new Date(now.getTime() - VISIT_GAP_MS).toISOString();
   const id = input.id ?? crypto.randomUUID();
   const { profile, conversation: conv } = input;
-  const r = await turnWriters(deps.database).start.submit({
-    id,
-    conversation_id: conv.id,
-    user_profile_id: profile.id,
-    content: input.text,
-    language: input.language,
-    metadata: input.metadata ?? {},
-    at: nowIso,
-    gap_start: gapStart,
-    event_data: { role: "user", language: input.language, length: input.text.length },
-    channel: input.channel,
-  });
+  const r = (await turnWriters(deps.database).turns.submit({
+    kind: "start",
+    row: {
+      id,
+      conversation_id: conv.id,
+      user_profile_id: profile.id,
+      content: input.text,
+      language: input.language,
+      metadata: input.metadata ?? {},
+      at: nowIso,
+      gap_start: gapStart,
+      event_data: { role: "user", language: input.language, length: input.text.length },
+      channel: input.channel,
+    },
+  })) as StartCounters | undefined;
   if (!r) throw new Error("turn start: conversation or profile vanished");
   const message = messageOf(id, conv, "user", input.text, input.language, now, [], input.metadata);
   const conversation: Conversation = {
@@ -285,7 +346,8 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
     ...profile,
     totalMessages: Number(r.total_messages),
     totalVisits: Number(r.total_visits),
-    lastVisit: nowIso,
+    lastVisit:
+      r.last_visit instanceof Date ? r.last_visit.toISOString() : new Date(r.last_visit).toISOString(),
     isBlocked: Boolean(r.is_blocked),
   };
   const history = [...input.history, message].slice(-CACHED_MESSAGES);
@@ -361,21 +423,24 @@ export async function finishTurn(
   const conv = input.conversation;
   const id = crypto.randomUUID();
   const records = traceRecords(input.traces);
-  const written = await turnWriters(deps.database).finish.submit({
-    conversation_id: conv.id,
-    user_profile_id: conv.userProfileId,
-    at: nowIso,
-    state: input.state,
-    reply_id: input.reply ? id : null,
-    content: input.reply?.content ?? null,
-    language: input.reply?.language ?? null,
-    product_cards: input.reply?.productCards ?? null,
-    metadata: input.reply?.metadata ?? null,
-    traces: records.traces,
-    usage: records.usage,
-    events: eventRecords(input.events ?? [], now),
-    notifications: input.notifications ?? [],
-  });
+  const written = (await turnWriters(deps.database).turns.submit({
+    kind: "finish",
+    row: {
+      conversation_id: conv.id,
+      user_profile_id: conv.userProfileId,
+      at: nowIso,
+      state: input.state,
+      reply_id: input.reply ? id : null,
+      content: input.reply?.content ?? null,
+      language: input.reply?.language ?? null,
+      product_cards: input.reply?.productCards ?? null,
+      metadata: input.reply?.metadata ?? null,
+      traces: records.traces,
+      usage: records.usage,
+      events: eventRecords(input.events ?? [], now),
+      notifications: input.notifications ?? [],
+    },
+  })) as Finished;
   const version = written.version;
   const entries: CacheEntry[] = [
     {

@@ -49,7 +49,7 @@ describe("group-committed turn writes", () => {
     );
     expect(turns).toHaveLength(11);
     const w = turnWriters(deps.database);
-    const before = { start: { ...w.start.stats }, finish: { ...w.finish.stats } };
+    const before = { ...w.turns.stats, ...w.counts };
 
     // All at once, as concurrent requests would.
     const started = await Promise.all(
@@ -132,10 +132,10 @@ describe("group-committed turn writes", () => {
     expect(Number(zero?.n)).toBe(1);
 
     // Batches really formed (the first writes go alone, the rest wait and go together).
-    expect(w.start.stats.items - before.start.items).toBe(11);
-    expect(w.start.stats.batches - before.start.batches).toBeLessThan(11);
-    expect(w.finish.stats.batches - before.finish.batches).toBeLessThan(11);
-    expect(w.start.stats.fallbacks + w.finish.stats.fallbacks).toBe(0);
+    expect(w.counts.starts - before.starts).toBe(11);
+    expect(w.counts.finishes - before.finishes).toBe(11);
+    expect(w.turns.stats.batches - before.batches).toBeLessThan(11);
+    expect(w.turns.stats.fallbacks - before.fallbacks).toBe(0);
 
     // Each turn got its own conversation's counters back.
     for (const s of started) expect(s.conversation.messageCount).toBe(1);
@@ -191,7 +191,7 @@ describe("group-committed turn writes", () => {
     const customers = await Promise.all(Array.from({ length: 6 }, (_, i) => customerWith(1, `gc-bad-${i}`)));
     const gone: Conversation = { ...customers[3]!.conversations[0]!, id: crypto.randomUUID() };
     const w = turnWriters(deps.database);
-    const fallbacks = w.start.stats.fallbacks;
+    const fallbacks = w.turns.stats.fallbacks;
     const results = await Promise.allSettled(
       customers.map((c, i) =>
         startTurn(deps, {
@@ -212,7 +212,7 @@ describe("group-committed turn writes", () => {
       "fulfilled",
       "fulfilled",
     ]);
-    expect(w.start.stats.fallbacks).toBeGreaterThan(fallbacks);
+    expect(w.turns.stats.fallbacks).toBeGreaterThan(fallbacks);
     for (const [i, c] of customers.entries()) {
       const [row] = await q<{ n: number }>(
         "select count(*)::int as n from messages where conversation_id = $1",
@@ -225,6 +225,46 @@ describe("group-committed turn writes", () => {
       [gone.id],
     );
     expect(Number(orphan?.n)).toBe(0);
+  });
+
+  it("a turn's end and the next turn's start of one conversation in one batch both count (two statements)", async () => {
+    // The next start comes before the end only when a turn outlived its lock; in one statement
+    // PostgreSQL would keep only one of the two updates of the conversation.
+    const a = await customerWith(1, `gc-overlap-a-${crypto.randomUUID()}`);
+    const b = await customerWith(1, `gc-overlap-b-${crypto.randomUUID()}`);
+    const conv = a.conversations[0]!;
+    const turn = (c: typeof a, text: string, conversation = c.conversations[0]!) =>
+      startTurn(deps, {
+        profile: c.profile as Profile,
+        conversation,
+        history: [],
+        text,
+        language: "en",
+        channel: "web",
+      });
+    const first = await turn(a, "first");
+    const w = turnWriters(deps.database);
+    const before = { ...w.turns.stats };
+    // b's start goes out alone; a's end and a's next start wait and form one batch.
+    await Promise.all([
+      turn(b, "other"),
+      finishTurn(deps, {
+        conversation: first.conversation,
+        history: first.history,
+        reply: { content: "reply", language: "en", productCards: [], metadata: {} },
+        session: { state: parseState(undefined), version: 0 },
+        state: parseState(undefined),
+        traces: [],
+      }),
+      turn(a, "second", first.conversation),
+    ]);
+    expect(w.turns.stats.batches - before.batches).toBe(2);
+    const [row] = await q<{ n: number; messages: number }>(
+      "select message_count::int as n, (select count(*)::int from messages where conversation_id = $1) as messages from conversations where id = $1",
+      [conv.id],
+    );
+    expect(Number(row?.messages)).toBe(3);
+    expect(Number(row?.n)).toBe(conv.messageCount + 3);
   });
 
   it("no index holds a column a turn updates on conversations or agent_sessions, so those updates stay HOT", async () => {
@@ -242,5 +282,48 @@ describe("group-committed turn writes", () => {
     expect(conv).toContain("user_profile_id"); // a customer's conversations are still found by index
     const sessions = await indexed("agent_sessions");
     for (const column of ["state", "version", "updated_at"]) expect(sessions).not.toContain(column);
+  });
+});
+
+describe("last visit", () => {
+  it("moves only once a minute behind, so most turns leave it (HOT) while visits still count", async () => {
+    let now = new Date("2026-03-01T10:00:00.000Z");
+    const clocked = { ...deps, clock: { now: () => new Date(now) } };
+    const { profile, conversations } = await customerWith(1, `visit-user-${crypto.randomUUID()}`);
+    const conversation = conversations[0]!;
+    await q("update user_profiles set last_visit = $2::timestamptz, total_visits = 1 where id = $1", [
+      profile.id,
+      now.toISOString(),
+    ]);
+    const turn = async (at: string) => {
+      now = new Date(at);
+      const s = await startTurn(clocked, {
+        profile: profile as Profile,
+        conversation,
+        history: [],
+        text: "hi",
+        language: "en",
+        channel: "web",
+      });
+      const [row] = await q<{ last_visit: Date | string; total_visits: number }>(
+        "select last_visit, total_visits from user_profiles where id = $1",
+        [profile.id],
+      );
+      // The cached profile says what the database holds.
+      expect(s.profile.lastVisit).toBe(new Date(row!.last_visit).toISOString());
+      expect(s.profile.totalVisits).toBe(Number(row!.total_visits));
+      return { lastVisit: s.profile.lastVisit, visits: s.profile.totalVisits };
+    };
+    // [message at, last_visit after it, visits after it]
+    const steps: Array<[string, string, number]> = [
+      ["10:00:40", "10:00:00", 1], // less than a minute later: unchanged
+      ["10:01:30", "10:01:30", 1],
+      ["10:02:00", "10:01:30", 1],
+      ["10:40:00", "10:40:00", 2], // back after more than the 30-minute gap: a new visit
+    ];
+    const at = (t: string) => `2026-03-01T${t}.000Z`;
+    for (const [t, lastVisit, visits] of steps) {
+      expect(await turn(at(t)), t).toEqual({ lastVisit: at(lastVisit), visits });
+    }
   });
 });

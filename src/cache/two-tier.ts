@@ -140,6 +140,11 @@ export class TwoTierCache implements AppCache {
     return value;
   }
 
+  peek<T>(key: string): T | undefined {
+    const slot = this.l1.peek(key);
+    return slot !== undefined && slot.freshUntil > this.now() ? (slot.value as T) : undefined;
+  }
+
   async getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
     const out: Array<T | undefined> = new Array(keys.length);
     const missing: string[] = [];

@@ -39,6 +39,12 @@ export interface AppCache {
   /** Returns the cached value or runs `loader` once (concurrent misses share one load) and caches it. */
   getOrSet<T>(key: string, loader: () => Promise<T>, opts: CacheSetOptions): Promise<T>;
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * This process's fresh copy of the key, if it holds one, without asking the shared tier and
+   * without waiting: for a write-through worked out from the current value and set (setMany) in
+   * the same tick, so no invalidation can come in between. Not counted as a hit or a miss.
+   */
+  peek<T>(key: string): T | undefined;
   set<T>(key: string, value: T, opts: CacheSetOptions): Promise<void>;
   /** Deletes keys on every tier and every instance. */
   delete(...keys: string[]): Promise<void>;

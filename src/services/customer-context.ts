@@ -25,6 +25,7 @@ export interface RecentOrder {
 export interface FullContext {
   profile: Profile;
   facts: MemoryFact[];
+  /** The last 10 orders, newest first (what "the usual" is computed from). */
   recentOrders: RecentOrder[];
   /** The current memory summary (older facts folded together), if any. */
   memorySummary: string | null;
@@ -192,6 +193,25 @@ function recentOrdersOf(json: string): RecentOrder[] {
   }));
 }
 
+/** An order as the context lists it (the fields recentOrdersOf reads from the database). */
+export function recentOrderOf(o: {
+  orderNumber: string;
+  status: string;
+  totalAmount: string;
+  currency: string;
+  createdAt: string;
+  items: unknown;
+}): RecentOrder {
+  return {
+    orderNumber: o.orderNumber,
+    status: o.status,
+    totalAmount: o.totalAmount,
+    currency: o.currency,
+    createdAt: new Date(o.createdAt).toISOString(),
+    items: o.items as RecentOrder["items"],
+  };
+}
+
 function lastConversationOf(json: string | null): FullContext["lastConversation"] {
   if (!json) return null;
   const c = JSON.parse(json) as { channel: string; ended_at: string; summary: string };
@@ -228,25 +248,50 @@ export async function getFullContext(
       const recent = recentOrdersOf(row.orders);
       const lastConversation = lastConversationOf(row.lastConversation);
       await markAccessed(deps, facts);
-      const usual = usualProduct(recent);
-      const memorySummary = row.summary ?? null;
-      const recentOrders = recent.slice(0, 3);
-      return {
-        profile,
-        facts,
-        recentOrders,
-        memorySummary,
-        lastConversation,
-        usualProduct: usual,
-        greeting: profile.isBlocked ? null : returningGreeting(profile, usual),
-        paragraph: buildCustomerContext(profile, facts, recentOrders, deps.clock.now(), {
-          memorySummary,
-          lastConversation,
-          usualProduct: usual,
-        }),
-      };
+      return contextOf(profile, facts, recent, row.summary ?? null, lastConversation, deps.clock.now());
     },
     { ttl: CacheTTL.fullContext },
   );
   return ctx ?? undefined;
+}
+
+function contextOf(
+  profile: Profile,
+  facts: MemoryFact[],
+  recentOrders: RecentOrder[],
+  memorySummary: string | null,
+  lastConversation: FullContext["lastConversation"],
+  now: Date,
+): FullContext {
+  const usual = usualProduct(recentOrders);
+  return {
+    profile,
+    facts,
+    recentOrders,
+    memorySummary,
+    lastConversation,
+    usualProduct: usual,
+    greeting: profile.isBlocked ? null : returningGreeting(profile, usual),
+    paragraph: buildCustomerContext(profile, facts, recentOrders, now, {
+      memorySummary,
+      lastConversation,
+      usualProduct: usual,
+    }),
+  };
+}
+
+/**
+ * The context after the customer's new order, from the context held before it: what loading it
+ * again would give (the order first among the recent ones, the profile the order's statement
+ * returned, "the usual" and the paragraph worked out again), without the statement. An order
+ * changes no fact, summary or finished conversation.
+ */
+export function contextAfterOrder(
+  ctx: FullContext,
+  profile: Profile,
+  order: RecentOrder,
+  now: Date,
+): FullContext {
+  const recent = [order, ...ctx.recentOrders].slice(0, USUAL_WINDOW);
+  return contextOf(profile, ctx.facts, recent, ctx.memorySummary, ctx.lastConversation, now);
 }

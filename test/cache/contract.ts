@@ -42,6 +42,21 @@ export function cacheContract(name: string, make: (now: () => number) => Promise
       expect(loaded).toEqual({ at: "2026-01-02T03:04:05.000Z" });
     });
 
+    it("peeks at this process's fresh copy only, without counting it", async () => {
+      const { cache, clock } = await open();
+      const key = CacheKeys.fullContext("p1");
+      expect(cache.peek(key)).toBeUndefined();
+      await cache.set(key, { paragraph: "New client." }, { ttl: 60 });
+      expect(cache.peek(key)).toEqual({ paragraph: "New client." });
+      expect((await cache.stats()).byPrefix["full_context:"]).toMatchObject({ hits: 0, misses: 0 });
+      clock.advance(60_001);
+      expect(cache.peek(key)).toBeUndefined();
+      await cache.setMany([{ key, value: { paragraph: "Again." }, ttl: 60, shared: "drop" }]);
+      expect(cache.peek(key)).toEqual({ paragraph: "Again." });
+      await cache.delete(key);
+      expect(cache.peek(key)).toBeUndefined();
+    });
+
     it("expires a value after its TTL", async () => {
       const { cache, clock } = await open();
       await cache.set("orders:pending", [1, 2], { ttl: CacheTTL.pendingOrders });

@@ -10,6 +10,8 @@ import { fixedClock } from "../../src/clock.js";
 import { agentEvents, conversations, notifications, orderCounters, orders } from "../../src/db/schema.js";
 import type { EnqueueOptions, JobQueue } from "../../src/jobs/types.js";
 import { getConversation, getOrCreateConversation } from "../../src/services/conversations.js";
+import { getFullContext } from "../../src/services/customer-context.js";
+import { addFact } from "../../src/services/customers.js";
 import { jsonify } from "../../src/services/json.js";
 import { createNotification, orderPayload } from "../../src/services/notifications.js";
 import {
@@ -65,6 +67,18 @@ describe("createOrder in one statement", () => {
     ...extra,
   });
 
+  /** A new web customer with an open web conversation. */
+  async function customerWithConversation(userId = webId()) {
+    const profile = await getOrCreateWebProfile(deps, userId);
+    const conv = await getOrCreateConversation(deps, {
+      profileId: profile.id,
+      channel: "web",
+      language: "en",
+      timeoutMinutes: 30,
+    });
+    return { profile, conv };
+  }
+
   async function stored(id: string): Promise<Order> {
     const [row] = await deps.db.select().from(orders).where(eq(orders.id, id));
     return jsonify(row!);
@@ -77,13 +91,7 @@ describe("createOrder in one statement", () => {
   }
 
   it("returns exactly the stored order, as drizzle + jsonify read it", async () => {
-    const profile = await getOrCreateWebProfile(deps, webId());
-    const conv = await getOrCreateConversation(deps, {
-      profileId: profile.id,
-      channel: "web",
-      language: "en",
-      timeoutMinutes: 30,
-    });
+    const { profile, conv } = await customerWithConversation();
     const order = await createOrder(
       deps,
       input(profile, {
@@ -115,13 +123,7 @@ describe("createOrder in one statement", () => {
   });
 
   it("writes the stats, the conversation and the order_success event only for a new order", async () => {
-    const profile = await getOrCreateWebProfile(deps, webId());
-    const conv = await getOrCreateConversation(deps, {
-      profileId: profile.id,
-      channel: "web",
-      language: "en",
-      timeoutMinutes: 30,
-    });
+    const { profile, conv } = await customerWithConversation();
     const key = `test:${crypto.randomUUID()}`;
     const first = await createOrder(deps, input(profile, { conversationId: conv.id, idempotencyKey: key }));
     const before = await counter();
@@ -191,13 +193,7 @@ describe("createOrder in one statement", () => {
 
   it("is one statement, and puts the new profile and conversation in the cache", async () => {
     const userId = webId();
-    const profile = await getOrCreateWebProfile(deps, userId);
-    const conv = await getOrCreateConversation(deps, {
-      profileId: profile.id,
-      channel: "web",
-      language: "en",
-      timeoutMinutes: 30,
-    });
+    const { profile, conv } = await customerWithConversation(userId);
     await getConversation(deps, conv.id);
     await createOrder(deps, input(profile)); // settings and catalog are cached from here on
     const query = vi.spyOn(deps.database, "query");
@@ -226,6 +222,46 @@ describe("createOrder in one statement", () => {
       query.mockRestore();
       for (const spy of drizzle) spy.mockRestore();
     }
+  });
+
+  it("works the customer's context it holds out again rather than dropping it, as a fresh load gives it", async () => {
+    const { profile, conv } = await customerWithConversation();
+    await addFact(deps, profile.id, { content: "Likes sativas", factType: "preference", category: "taste" });
+    await createOrder(deps, input(profile)); // the same cart twice makes it "the usual"
+    const before = await getFullContext(deps, profile.id);
+    expect(before?.usualProduct).toBeNull();
+    const query = vi.spyOn(deps.database, "query");
+    let held: Awaited<ReturnType<typeof getFullContext>>;
+    let order: Order;
+    try {
+      order = await createOrder(deps, input(profile, { conversationId: conv.id }));
+      held = await getFullContext(deps, profile.id);
+      // The order's statement only: the context was not loaded again.
+      expect(query).toHaveBeenCalledTimes(1);
+    } finally {
+      query.mockRestore();
+    }
+    expect(held?.usualProduct).toBe(cart.flower.name);
+    expect(held?.recentOrders.map((o) => o.orderNumber)[0]).toBe(order.orderNumber);
+    expect(held?.profile).toMatchObject({ totalOrders: 2 });
+    expect(held?.paragraph).toContain(`Usually orders ${cart.flower.name}.`);
+    await deps.cache.delete(CacheKeys.fullContext(profile.id));
+    const fresh = await getFullContext(deps, profile.id);
+    // Loading marks the facts as used (lastAccessedAt): everything else is the same.
+    const unmarked = (c: typeof fresh) => ({
+      ...c,
+      facts: c?.facts.map(({ lastAccessedAt: _, ...f }) => f),
+    });
+    expect(unmarked(held)).toStrictEqual(unmarked(fresh));
+  });
+
+  it("leaves the context dropped when it was dropped before the order", async () => {
+    const profile = await getOrCreateWebProfile(deps, webId());
+    await getFullContext(deps, profile.id);
+    await deps.cache.delete(CacheKeys.fullContext(profile.id)); // e.g. a fact was stored meanwhile
+    await createOrder(deps, input(profile));
+    expect(deps.cache.peek(CacheKeys.fullContext(profile.id))).toBeUndefined();
+    expect((await getFullContext(deps, profile.id))?.profile).toMatchObject({ totalOrders: 1 });
   });
 
   it("writes the staff alert with the order when asked; delivery is the caller's", async () => {

@@ -9,6 +9,7 @@ import { conversations, orders, userProfiles } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import { listCatalog } from "../catalog/index.js";
+import { contextAfterOrder, type FullContext, recentOrderOf } from "../customer-context.js";
 import type { Jsonify } from "../json.js";
 import { dedupeKeyFor, orderPayload } from "../notifications.js";
 import { type Quote, type QuoteLineInput, type QuoteProblem, quote } from "../pricing.js";
@@ -267,16 +268,16 @@ async function existingOrder(deps: CreateDeps, input: CreateOrderInput): Promise
 }
 
 /**
- * The caches after a new order: the customer's profile and the conversation get their new rows
- * (the next turn reads them from memory; other instances drop theirs); the order lists, metrics
- * and contexts are dropped.
+ * The caches after a new order: the customer's profile, the conversation and the customer's
+ * context get their new values (the next turn reads them from memory; other instances drop
+ * theirs); the order lists, metrics and the other context paragraphs are dropped.
  */
 async function writeThrough(deps: CreateDeps, order: Order, r: Record<string, unknown>): Promise<void> {
   const profileId = order.userProfileId!;
   const stale = orderCacheKeys({ id: profileId }, order.id);
   const entries: CacheEntry[] = [];
-  if (r["p.id"] != null) {
-    const profile = updatedProfile.read(r);
+  const profile = r["p.id"] != null ? updatedProfile.read(r) : undefined;
+  if (profile) {
     const held: CacheEntry[] = [];
     if (profile.userId)
       held.push({ key: CacheKeys.userProfile(profile.userId), value: profile, ttl: CacheTTL.userProfile });
@@ -300,6 +301,23 @@ async function writeThrough(deps: CreateDeps, order: Order, r: Record<string, un
       });
     else stale.push(CacheKeys.conversation(order.conversationId));
   }
+  // The customer's context: worked out from this process's copy and kept here (other instances
+  // and Redis drop theirs), so the next turn does not load it again. Read and written in this
+  // same tick: an invalidation that came first left no copy, and the context is dropped.
+  const contextKey = CacheKeys.fullContext(profileId);
+  const held = deps.cache.peek<FullContext>(contextKey);
+  if (held && profile && !profile.mergedInto && held.profile.id === profileId) {
+    entries.push({
+      key: contextKey,
+      value: contextAfterOrder(held, profile, recentOrderOf(order), deps.clock.now()),
+      ttl: CacheTTL.fullContext,
+      shared: "drop",
+    });
+  }
+  const written = new Set(entries.map((e) => e.key));
   // One call: the new rows written, the stale keys deleted (value undefined), one announcement.
-  await deps.cache.setMany([...entries, ...stale.map((key) => ({ key, value: undefined, ttl: 0 }))]);
+  await deps.cache.setMany([
+    ...entries,
+    ...stale.filter((key) => !written.has(key)).map((key) => ({ key, value: undefined, ttl: 0 })),
+  ]);
 }

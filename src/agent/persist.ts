@@ -355,13 +355,22 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   // they are kept in this process and only dropped from Redis, so their full value crosses the
   // network once per turn. The profile is not written again: it goes to both tiers now. One
   // cache call, so one announcement to the other instances.
+  // Values built here and not changed after (owned): frozen in place, not copied. The caller
+  // gets the same frozen objects back.
   const entries: CacheEntry[] = [
-    { key: CacheKeys.conversation(conv.id), value: conversation, ttl: CacheTTL.conversation, shared: "drop" },
+    {
+      key: CacheKeys.conversation(conv.id),
+      value: conversation,
+      ttl: CacheTTL.conversation,
+      shared: "drop",
+      owned: true,
+    },
     {
       key: CacheKeys.conversationMessages(conv.id),
       value: history,
       ttl: CacheTTL.conversationMessages,
       shared: "drop",
+      owned: true,
     },
   ];
   if (profile.userId)
@@ -369,12 +378,14 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
       key: CacheKeys.userProfile(profile.userId),
       value: updatedProfile,
       ttl: CacheTTL.userProfile,
+      owned: true,
     });
   if (profile.telegramUserId)
     entries.push({
       key: CacheKeys.userByTelegram(profile.telegramUserId),
       value: updatedProfile,
       ttl: CacheTTL.userByTelegram,
+      owned: true,
     });
   // The context paragraph names the visit number: a new visit makes it stale (value undefined:
   // deleted on every tier).
@@ -447,6 +458,8 @@ export async function finishTurn(
       key: CacheKeys.agentSession(conv.id),
       value: { state: input.state, version: version ?? input.session.version + 1 },
       ttl: CacheTTL.agentSession,
+      // The turn's state and the values below are not changed after this: frozen in place.
+      owned: true,
     },
   ];
   let message: Message | undefined;
@@ -465,11 +478,13 @@ export async function finishTurn(
       key: CacheKeys.conversationMessages(conv.id),
       value: [...input.history, message].slice(-CACHED_MESSAGES),
       ttl: CacheTTL.conversationMessages,
+      owned: true,
     });
     entries.push({
       key: CacheKeys.conversation(conv.id),
       value: { ...conv, lastMessageAt: nowIso, messageCount: conv.messageCount + 1 },
       ttl: CacheTTL.conversation,
+      owned: true,
     });
   }
   // The conversation list is dropped (value undefined) in the same call: one announcement.

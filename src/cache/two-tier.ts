@@ -201,11 +201,11 @@ export class TwoTierCache implements AppCache {
       const freshUntil = now + e.ttl * 1000;
       // "drop": kept in this process only, so the JSON text Redis would need is not built.
       if ((e.shared ?? mode) === "drop") {
-        this.storeL1(e.key, frozenValue(e.value), freshUntil);
+        this.storeL1(e.key, frozenValue(e.value, e.owned), freshUntil);
         unlink.push(this.namespace + e.key);
         continue;
       }
-      const encoded = encodeValue(e.value);
+      const encoded = encodeValue(e.value, e.owned);
       this.storeL1(e.key, encoded.value, freshUntil);
       if (this.guard)
         l2.push({

@@ -15,6 +15,12 @@ export interface CacheEntry<T = unknown> {
   ttl: number;
   /** This entry's shared-tier mode; overrides the `setMany` option. @default "write" */
   shared?: SharedMode;
+  /**
+   * The caller hands the value over and changes nothing in it afterwards: a JSON-shaped value is
+   * frozen in place (the caller's own objects become read-only) instead of copied through JSON.
+   * Anything else (a Date, undefined, a class instance inside) is copied as usual. @default false
+   */
+  owned?: boolean;
 }
 
 export interface TierStatus {

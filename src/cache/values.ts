@@ -11,19 +11,78 @@ export interface Encoded {
 /** The JSON of array elements this module froze, so a list re-cached with one item more only encodes that item. */
 const elementJson = new WeakMap<object, string>();
 
-export function encodeValue(value: unknown): Encoded {
-  if (Array.isArray(value)) return encodeArray(value, true);
+/**
+ * `owned`: the caller hands the value over and keeps no reference it will change. Then a value
+ * that is JSON-shaped already (isJsonShaped) is frozen in place instead of copied through
+ * JSON.parse; any other value is copied as usual. Either way the result is what JSON would give.
+ */
+export function encodeValue(value: unknown, owned = false): Encoded {
+  if (Array.isArray(value)) return encodeArray(value, true, owned);
   const json = JSON.stringify(value);
-  return { json, value: deepFreeze(JSON.parse(json)) };
+  return {
+    json,
+    value: known(owned && isJsonShaped(value) ? deepFreeze(value) : deepFreeze(JSON.parse(json))),
+  };
 }
 
 /**
  * The value encodeValue gives, for a value kept only in this process (not written to Redis): a
- * list's whole JSON text, which only Redis needs, is not built.
+ * list's whole JSON text, which only Redis needs, is not built (nor any JSON, for an owned value
+ * that is JSON-shaped).
  */
-export function frozenValue(value: unknown): unknown {
-  if (Array.isArray(value)) return encodeArray(value, false).value;
-  return deepFreeze(JSON.parse(JSON.stringify(value) ?? "null"));
+export function frozenValue(value: unknown, owned = false): unknown {
+  if (Array.isArray(value)) return encodeArray(value, false, owned).value;
+  if (owned && isJsonShaped(value)) return known(deepFreeze(value));
+  return known(deepFreeze(JSON.parse(JSON.stringify(value) ?? "null")));
+}
+
+/** Notes a frozen value as JSON-shaped (see isJsonShaped). */
+function known<T>(value: T): T {
+  if (value !== null && typeof value === "object") shaped.add(value);
+  return value;
+}
+
+/** Values this module froze: JSON-shaped, so isJsonShaped need not look inside them again. */
+const shaped = new WeakSet<object>();
+const MAX_DEPTH = 32;
+
+/**
+ * Whether JSON.parse(JSON.stringify(value)) would give back the same thing: plain objects (no
+ * prototype but Object's or null) and arrays without holes, of strings, finite numbers, booleans
+ * and null; no undefined, Date, Map or class instance anywhere (nor anything deeper than 32).
+ */
+export function isJsonShaped(value: unknown, depth = 0): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (shaped.has(value)) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || !isJsonShaped(value[i], depth + 1)) return false;
+        }
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if ("toJSON" in value) return false;
+      for (const key in value) {
+        if (!isJsonShaped((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      // Symbol keys and non-enumerable properties: JSON would drop them, so would a copy.
+      return (
+        Object.getOwnPropertySymbols(value).length === 0 &&
+        Object.keys(value).length === Object.getOwnPropertyNames(value).length
+      );
+    }
+    default:
+      return false;
+  }
 }
 
 /**
@@ -31,7 +90,7 @@ export function frozenValue(value: unknown): unknown {
  * elements that are already cached values (frozen, JSON known) are reused instead of encoded and
  * parsed again: a conversation's recent messages are re-cached every turn.
  */
-function encodeArray(items: unknown[], withJson: boolean): Encoded {
+function encodeArray(items: unknown[], withJson: boolean, owned = false): Encoded {
   const parts: string[] = withJson ? new Array(items.length) : [];
   const values: unknown[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
@@ -44,11 +103,15 @@ function encodeArray(items: unknown[], withJson: boolean): Encoded {
     }
     // JSON.stringify writes null for what it cannot encode inside an array (undefined, functions).
     const json = JSON.stringify(item) ?? "null";
-    const copy = deepFreeze(JSON.parse(json) as unknown);
-    if (copy !== null && typeof copy === "object") elementJson.set(copy, json);
+    const copy = owned && isJsonShaped(item) ? deepFreeze(item) : deepFreeze(JSON.parse(json) as unknown);
+    if (copy !== null && typeof copy === "object") {
+      elementJson.set(copy, json);
+      shaped.add(copy);
+    }
     if (withJson) parts[i] = json;
     values[i] = copy;
   }
+  shaped.add(values);
   return { json: withJson ? `[${parts.join(",")}]` : "", value: Object.freeze(values) };
 }
 
@@ -61,7 +124,7 @@ export function openEnvelope(raw: string): { freshUntil: number; value: unknown 
   try {
     const parsed = JSON.parse(raw) as { f?: unknown; v?: unknown };
     if (typeof parsed.f !== "number" || !("v" in parsed)) return undefined;
-    return { freshUntil: parsed.f, value: deepFreeze(parsed.v) };
+    return { freshUntil: parsed.f, value: known(deepFreeze(parsed.v)) };
   } catch {
     return undefined;
   }

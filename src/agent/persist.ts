@@ -25,20 +25,12 @@ import {
   type NotificationType,
   notificationInsertSql,
 } from "../services/notifications.js";
-import type { Profile } from "../services/profiles.js";
+import { LAST_VISIT_STEP_MS, type Profile, VISIT_GAP_MS } from "../services/profiles.js";
 import { type TraceInput, traceInsertSql, traceRecords, usageInsertSql } from "../services/traces.js";
 import { type AgentState, parseState } from "./state.js";
 
 type PersistDeps = Pick<Deps, "db" | "database" | "cache" | "clock">;
 
-/** A new visit starts when the customer comes back after this long (as recordCustomerMessage). */
-export const VISIT_GAP_MS = 30 * 60 * 1000;
-/**
- * last_visit moves only once it is this far behind: most messages leave it as it is, so the
- * profile's update is HOT (last_visit is indexed for the customer list) and a visit's start is
- * still known to the minute.
- */
-export const LAST_VISIT_STEP_MS = 60 * 1000;
 /** As many messages as getRecentMessages keeps cached: the last 12, all the prompt uses. */
 const CACHED_MESSAGES = HISTORY_LIMIT;
 
@@ -346,8 +338,7 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
     ...profile,
     totalMessages: Number(r.total_messages),
     totalVisits: Number(r.total_visits),
-    lastVisit:
-      r.last_visit instanceof Date ? r.last_visit.toISOString() : new Date(r.last_visit).toISOString(),
+    lastVisit: new Date(r.last_visit).toISOString(),
     isBlocked: Boolean(r.is_blocked),
   };
   const history = [...input.history, message].slice(-CACHED_MESSAGES);

@@ -22,7 +22,7 @@ import { getFullContext } from "../services/customer-context.js";
 import type { TrackEventInput } from "../services/events.js";
 import { MEMORY_EXTRACT_JOB } from "../services/memory/learn.js";
 import type { NotificationRecord } from "../services/notifications.js";
-import type { Profile } from "../services/profiles.js";
+import { type Profile, VISIT_GAP_MS } from "../services/profiles.js";
 import { getSettings, isOpenAt, type Language } from "../services/settings.js";
 import { isTakenOver } from "../services/takeover.js";
 import { detectIntents, generalTopic } from "./intent.js";
@@ -36,7 +36,6 @@ import {
   type StartTurnResult,
   type StoredSession,
   startTurn,
-  VISIT_GAP_MS,
 } from "./persist.js";
 import type { ProductCard } from "./products.js";
 import { buildSystemPrompt, historyMessages } from "./prompt.js";

@@ -21,7 +21,7 @@ export function encodeValue(value: unknown, owned = false): Encoded {
   const json = JSON.stringify(value);
   return {
     json,
-    value: known(owned && isJsonShaped(value) ? deepFreeze(value) : deepFreeze(JSON.parse(json))),
+    value: markShaped(owned && isJsonShaped(value) ? deepFreeze(value) : deepFreeze(JSON.parse(json))),
   };
 }
 
@@ -32,12 +32,12 @@ export function encodeValue(value: unknown, owned = false): Encoded {
  */
 export function frozenValue(value: unknown, owned = false): unknown {
   if (Array.isArray(value)) return encodeArray(value, false, owned).value;
-  if (owned && isJsonShaped(value)) return known(deepFreeze(value));
-  return known(deepFreeze(JSON.parse(JSON.stringify(value) ?? "null")));
+  if (owned && isJsonShaped(value)) return markShaped(deepFreeze(value));
+  return markShaped(deepFreeze(JSON.parse(JSON.stringify(value) ?? "null")));
 }
 
 /** Notes a frozen value as JSON-shaped (see isJsonShaped). */
-function known<T>(value: T): T {
+function markShaped<T>(value: T): T {
   if (value !== null && typeof value === "object") shaped.add(value);
   return value;
 }
@@ -124,7 +124,7 @@ export function openEnvelope(raw: string): { freshUntil: number; value: unknown 
   try {
     const parsed = JSON.parse(raw) as { f?: unknown; v?: unknown };
     if (typeof parsed.f !== "number" || !("v" in parsed)) return undefined;
-    return { freshUntil: parsed.f, value: known(deepFreeze(parsed.v)) };
+    return { freshUntil: parsed.f, value: markShaped(deepFreeze(parsed.v)) };
   } catch {
     return undefined;
   }

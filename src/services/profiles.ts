@@ -21,7 +21,14 @@ type ProfileDeps = Pick<Deps, "db" | "cache" | "clock">;
 type LoaderDeps = ProfileDeps & Pick<Deps, "database">;
 
 /** A new visit starts when the customer comes back after this long. */
-const VISIT_GAP_MS = 30 * 60 * 1000;
+/** A new visit starts when the customer comes back after this long. */
+export const VISIT_GAP_MS = 30 * 60 * 1000;
+/**
+ * last_visit moves only once it is this far behind: most messages leave it as it is, so the
+ * profile's update is HOT (last_visit is indexed for the customer list) and a visit's start is
+ * still known to the minute.
+ */
+export const LAST_VISIT_STEP_MS = 60 * 1000;
 
 /** Reads raw `user_profiles` rows (select *) into the Profile shape. */
 export const profileRows = rowReader(userProfiles, "user_profiles");
@@ -135,7 +142,7 @@ export async function invalidateProfile(
   await cache.delete(...profileCacheKeys(p));
 }
 
-/** Counts a customer message: messages +1, last visit now, visits +1 after a 30-minute gap. */
+/** Counts a customer message: messages +1, last visit now (LAST_VISIT_STEP_MS), visits +1 after a 30-minute gap. */
 export async function recordCustomerMessage(deps: ProfileDeps, p: Profile): Promise<void> {
   const now = deps.clock.now();
   const gapStart = new Date(now.getTime() - VISIT_GAP_MS);
@@ -144,8 +151,7 @@ export async function recordCustomerMessage(deps: ProfileDeps, p: Profile): Prom
     .set({
       totalMessages: sql`${userProfiles.totalMessages} + 1`,
       totalVisits: sql`${userProfiles.totalVisits} + case when ${userProfiles.lastVisit} < ${gapStart.toISOString()}::timestamptz then 1 else 0 end`,
-      // As a turn does (LAST_VISIT_STEP_MS): moved only once a minute behind, so the update stays HOT.
-      lastVisit: sql`case when ${userProfiles.lastVisit} < ${new Date(now.getTime() - 60_000).toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${userProfiles.lastVisit} end`,
+      lastVisit: sql`case when ${userProfiles.lastVisit} < ${new Date(now.getTime() - LAST_VISIT_STEP_MS).toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${userProfiles.lastVisit} end`,
     })
     .where(eq(userProfiles.id, p.id));
   await invalidateProfile(deps.cache, p);

@@ -146,19 +146,27 @@ async function lockedTurn(
     id: messageId,
   });
   saved.catch(() => {}); // awaited below; a failure is the turn's error, not an unhandled one
-  const base = {
+  // The turn's result, its fields named one by one (see traceRow in reply.ts on object spread).
+  const result = (
+    r: Pick<TurnResult, "content" | "notificationSent" | "silent" | "timing"> &
+      Partial<Pick<TurnResult, "productCards" | "suggestedProducts" | "orderNumber">>,
+  ): TurnResult => ({
+    content: r.content,
     conversationId: conversation.id,
+    productCards: r.productCards ?? [],
+    suggestedProducts: r.suggestedProducts ?? [],
+    notificationSent: r.notificationSent,
     language,
-    productCards: [],
-    suggestedProducts: [],
-    orderNumber: undefined,
-  };
+    orderNumber: r.orderNumber,
+    silent: r.silent,
+    timing: r.timing,
+  });
   // The two short endings: staff took the conversation over (the message is saved, nobody
   // answers), and a blocked customer (refused politely). Each is decided from the cached rows
   // first and again from what the message's write found, which wins.
   const silent = async (start: StartTurnResult): Promise<TurnResult> => {
     if (!start.isBlocked) await enqueueMemoryExtract(deps, start.message.id);
-    return { ...base, content: "", notificationSent: false, silent: true, timing: timing(started, 0) };
+    return result({ content: "", notificationSent: false, silent: true, timing: timing(started, 0) });
   };
   const refuse = async (
     start: StartTurnResult,
@@ -168,7 +176,7 @@ async function lockedTurn(
     const content = T.blocked[language];
     input.onText?.(content);
     await finishTurn(deps, saveInput(start, content, language, [], session, state, []));
-    return { ...base, content, notificationSent: false, silent: false, timing: timing(started, 0) };
+    return result({ content, notificationSent: false, silent: false, timing: timing(started, 0) });
   };
   if (isTakenOver(conversation, now)) return silent(await saved);
   const [catalog, context, session] = await Promise.all([
@@ -310,8 +318,7 @@ async function lockedTurn(
         .catch((err) => deps.logger.warn({ err }, "semantic cache store failed")),
     );
   }
-  return {
-    ...base,
+  return result({
     content,
     productCards: cards.productCards,
     suggestedProducts: cards.suggestedProducts,
@@ -319,7 +326,7 @@ async function lockedTurn(
     orderNumber: ctx.effects.order?.orderNumber,
     silent: false,
     timing: timing(started, processing),
-  };
+  });
 }
 
 function saveInput(

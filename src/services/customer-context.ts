@@ -183,17 +183,19 @@ async function loadContextRow(
 }
 
 function recentOrdersOf(json: string): RecentOrder[] {
-  return (JSON.parse(json) as Array<Record<string, unknown>>).map((o) => ({
-    orderNumber: o.order_number as string,
-    status: o.status as string,
-    totalAmount: o.total_amount as string,
-    currency: o.currency as string,
-    createdAt: new Date(o.created_at as string).toISOString(),
-    items: o.items as RecentOrder["items"],
-  }));
+  return (JSON.parse(json) as Array<Record<string, string>>).map((o) =>
+    recentOrderOf({
+      orderNumber: o.order_number as string,
+      status: o.status as string,
+      totalAmount: o.total_amount as string,
+      currency: o.currency as string,
+      createdAt: o.created_at as string,
+      items: o.items,
+    }),
+  );
 }
 
-/** An order as the context lists it (the fields recentOrdersOf reads from the database). */
+/** An order as the context lists it (from the database's row or an order just created). */
 export function recentOrderOf(o: {
   orderNumber: string;
   status: string;

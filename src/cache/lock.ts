@@ -35,6 +35,22 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 const RETRY_MS = 25;
 
+type LockClient = Redis & {
+  skLockRelease(numKeys: number, key: string, token: string): Promise<number>;
+  skLockRenew(numKeys: number, key: string, token: string, ttlMs: string): Promise<number>;
+};
+const scripted = new WeakSet<Redis>();
+
+/** The client with the release and renew scripts defined (EVALSHA; EVAL once if Redis lost them). */
+function lockClient(client: Redis): LockClient {
+  if (!scripted.has(client)) {
+    client.defineCommand("skLockRelease", { lua: RELEASE });
+    client.defineCommand("skLockRenew", { lua: RENEW });
+    scripted.add(client);
+  }
+  return client as LockClient;
+}
+
 /** Per cache (one per app instance): the in-process queue of each key. */
 const localQueues = new WeakMap<AppCache, Map<string, Promise<void>>>();
 
@@ -55,8 +71,9 @@ export async function withLock<T>(
   }
   const releaseLocal = await acquireLocal(queues, key, waitMs);
   try {
-    const redis = cache instanceof TwoTierCache && cache.l2Available() ? redisClientOf(cache) : undefined;
-    if (!redis) return await fn();
+    const client = cache instanceof TwoTierCache && cache.l2Available() ? redisClientOf(cache) : undefined;
+    if (!client) return await fn();
+    const redis = lockClient(client);
     const fullKey = (cache as TwoTierCache).namespace + key;
     const token = randomUUID();
     const held = await acquireRedis(redis, fullKey, token, ttlMs, deadline);
@@ -64,7 +81,7 @@ export async function withLock<T>(
     if (held === "unavailable") return await fn();
     const renew = setInterval(
       () => {
-        redis.eval(RENEW, 1, fullKey, token, String(ttlMs)).catch(() => {});
+        redis.skLockRenew(1, fullKey, token, String(ttlMs)).catch(() => {});
       },
       Math.max(10, Math.floor(ttlMs / 2)),
     );
@@ -73,7 +90,7 @@ export async function withLock<T>(
       return await fn();
     } finally {
       clearInterval(renew);
-      const released = redis.eval(RELEASE, 1, fullKey, token).catch(() => {});
+      const released = redis.skLockRelease(1, fullKey, token).catch(() => {});
       if (!opts.releaseInBackground) await released;
     }
   } finally {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redisClientOf } from "../../src/cache/index.js";
 import { CacheKeys } from "../../src/cache/keys.js";
 import { withLock } from "../../src/cache/lock.js";
 import { TwoTierCache } from "../../src/cache/two-tier.js";
@@ -145,5 +146,22 @@ describe("withLock over Redis, two instances", () => {
       const err = await withLock(b, key, { waitMs: 30 }, async () => "no").catch((e) => e);
       expect((err as AppError).code).toBe("CONFLICT");
     });
+  });
+
+  it("releases only its own token, and still releases after Redis lost the scripts (SCRIPT FLUSH)", async () => {
+    const key = CacheKeys.lock("conversation", "taken-over");
+    const redis = redisClientOf(a);
+    expect(redis).toBeDefined();
+    // Scripts already loaded by earlier tests are gone: the release must fall back to EVAL.
+    await redis!.script("FLUSH");
+    await withLock(a, key, { ttlMs: 5000 }, async () => {
+      // The lock expired and another holder took it meanwhile.
+      await redis!.set(namespace + key, "someone-else", "PX", 5000);
+    });
+    expect(await redis!.get(namespace + key)).toBe("someone-else");
+    await redis!.del(namespace + key);
+    await redis!.script("FLUSH");
+    await withLock(a, key, { ttlMs: 5000 }, async () => {});
+    expect(await redis!.get(namespace + key)).toBeNull();
   });
 });

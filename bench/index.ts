@@ -4,13 +4,15 @@
  */
 // First: zod's configuration must be in place before any schema is built (as in the CLI).
 import "../src/zod-config.js";
+import { pathToFileURL } from "node:url";
 
 const SUITES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   cache: () => import("./cache.js"),
   chat: () => import("./chat.js"),
 };
 
-async function main(args: string[]) {
+/** Runs the named suites (all when none is given); exits 2 on an unknown name. */
+export async function runBench(args: string[]): Promise<void> {
   const names = args.length > 0 ? args : Object.keys(SUITES);
   const unknown = names.filter((n) => !SUITES[n]);
   if (unknown.length > 0) {
@@ -25,10 +27,13 @@ async function main(args: string[]) {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (err) => {
-    process.stderr.write(`${err?.stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+// Run directly (`npm run bench -- …`); `shopkeeper bench …` imports runBench instead.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  runBench(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`${err?.stack ?? err}\n`);
+      process.exit(1);
+    },
+  );
+}

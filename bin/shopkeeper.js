@@ -13,11 +13,9 @@ const young =
   serves && !(process.env.NODE_OPTIONS ?? "").includes("--max-semi-space-size")
     ? ["--max-semi-space-size=64"]
     : [];
-const r = spawnSync(
-  process.execPath,
-  [...young, "--import", "tsx", join(root, "src/cli/index.ts"), ...args],
-  {
-    stdio: "inherit",
-  },
-);
+// tsx resolved from this package, not from the working directory (which may be anywhere).
+const tsx = import.meta.resolve("tsx");
+const r = spawnSync(process.execPath, [...young, "--import", tsx, join(root, "src/cli/index.ts"), ...args], {
+  stdio: "inherit",
+});
 process.exit(r.status ?? 1);

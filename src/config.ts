@@ -15,7 +15,6 @@ const optionalString = optional(z.string().trim());
 
 export const envSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default("0.0.0.0"),
     DATA_DIR: z.string().default("./data"),
@@ -90,7 +89,6 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
-  env: Env["NODE_ENV"];
   http: { port: number; host: string; publicUrl?: string; trustedProxies: string[] };
   dataDir: string;
   database: { url?: string };
@@ -141,7 +139,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   return Object.freeze({
-    env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, trustedProxies: e.TRUSTED_PROXIES },
     dataDir: e.DATA_DIR,
     database: { url: e.DATABASE_URL },

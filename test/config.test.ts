@@ -55,6 +55,10 @@ describe("config", () => {
     expect(e.message).not.toContain("short-secret");
   });
 
+  it("ignores variables it does not use, such as a hosting platform's NODE_ENV", () => {
+    expect(loadConfig({ NODE_ENV: "staging", PORT: "8080" }).http.port).toBe(8080);
+  });
+
   it("treats empty values as unset", () => {
     const c = loadConfig({ ADMIN_PASSWORD: "", DATABASE_URL: " ", MENU_SOURCE: "" });
     expect(c.admin.password).toBeUndefined();

@@ -2,6 +2,7 @@
 /** The shopkeeper CLI: start, migrate, import-menu, warmup-cache, chat, bench. */
 // First: zod's configuration must be in place before any schema is built.
 import "../zod-config.js";
+import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config.js";
 
 const USAGE = `Usage: shopkeeper <command>
@@ -20,6 +21,13 @@ async function main(argv: string[]) {
   if (!command || command === "help" || command === "--help") {
     process.stdout.write(USAGE);
     return;
+  }
+  loadDotEnv();
+  if (command === "bench") {
+    // The suites read their own variables (DATABASE_URL, REDIS_URL, BENCH_*); no server config.
+    const { runBench } = await import("../../bench/index.js");
+    await runBench(args);
+    process.exit(0);
   }
   const config = loadConfig();
   switch (command) {
@@ -57,6 +65,19 @@ async function main(argv: string[]) {
       process.exitCode = 2;
       void args;
   }
+}
+
+/**
+ * `.env` in the working directory, if there is one: its variables fill in what the environment
+ * does not set (the environment wins). Node's own parser (process.loadEnvFile, Node ≥ 20.12).
+ */
+function loadDotEnv(file = ".env") {
+  if (!existsSync(file)) return;
+  if (typeof process.loadEnvFile !== "function") {
+    process.stderr.write("Ignoring .env: this Node.js cannot read it (needs 20.12 or later).\n");
+    return;
+  }
+  process.loadEnvFile(file);
 }
 
 main(process.argv.slice(2)).catch((err) => {

@@ -13,7 +13,6 @@ import { createTestDb } from "./db.js";
 
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
   return loadConfig({
-    NODE_ENV: "test",
     LOG_LEVEL: "silent",
     ADMIN_PASSWORD: "test-password-123",
     ADMIN_TOKEN: "test-admin-token-0123456789",

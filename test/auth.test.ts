@@ -154,6 +154,41 @@ describe("login throttling", () => {
     expect(await blocked.json()).toMatchObject({ error: { code: "RATE_LIMITED" } });
   });
 
+  it("counts parallel attempts before checking them: a burst gets no more guesses than the limit", async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        t.app.request(
+          "/api/auth/login",
+          {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ password: `burst-${i}` }),
+          },
+          { incoming: { socket: { remoteAddress: "192.0.2.90" } } },
+        ),
+      ),
+    );
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
+  it("a successful sign-in does not use up the limit", async () => {
+    const via = (password: string) =>
+      t.app.request(
+        "/api/auth/login",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ password }),
+        },
+        { incoming: { socket: { remoteAddress: "192.0.2.91" } } },
+      );
+    for (let i = 0; i < 12; i++) expect((await via("test-password-123")).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await via(`wrong-${i}`)).status).toBe(401);
+    expect((await via("test-password-123")).status).toBe(429);
+  });
+
   it("counts failures per client address", async () => {
     const other = await t.app.request(
       "/api/auth/login",
@@ -249,5 +284,16 @@ describe("client address behind a proxy", () => {
     expect((await loginVia("10.250.0.1", "198.51.100.251", "test-password-123")).status).toBe(200);
     // From an untrusted peer the header is ignored: it is counted as itself, not as `client`.
     expect((await loginVia("203.0.113.9", client, "test-password-123")).status).toBe(200);
+  });
+
+  it("reads X-Forwarded-For from the right: addresses the client wrote on the left prove nothing", async () => {
+    const client = "203.0.113.50";
+    // A proxy appends the address it saw; the client made up the rest, different every time.
+    for (let i = 0; i < 10; i++) {
+      expect((await loginVia("10.250.0.1", `198.51.100.${i}, ${client}`, "wrong")).status).toBe(401);
+    }
+    expect((await loginVia("10.250.0.1", `192.0.2.200, ${client}`, "test-password-123")).status).toBe(429);
+    // A chain of trusted proxies is skipped: the client is the last address that is not one.
+    expect((await loginVia("10.250.0.1", `${client}, 10.250.0.1`, "test-password-123")).status).toBe(429);
   });
 });

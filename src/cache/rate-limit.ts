@@ -52,8 +52,14 @@ for i = 1, #KEYS do
 end
 return out`;
 
+/* KEYS[1]: a counter; gives one request back (never below zero, never starts a window). */
+const REFUND_LUA = `local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n and n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
 type ScriptClient = Redis & {
   skRateLimit(numKeys: number, ...args: Array<string | number>): Promise<number[]>;
+  skRateRefund(numKeys: number, key: string): Promise<number>;
 };
 
 const scripted = new WeakSet<Redis>();
@@ -62,6 +68,7 @@ const scripted = new WeakSet<Redis>();
 function scriptClient(client: Redis): ScriptClient {
   if (!scripted.has(client)) {
     client.defineCommand("skRateLimit", { lua: CONSUME_LUA });
+    client.defineCommand("skRateRefund", { lua: REFUND_LUA });
     scripted.add(client);
   }
   return client as ScriptClient;
@@ -148,6 +155,29 @@ export async function consumeRateLimits(
     if (!result.allowed) break;
   }
   return out;
+}
+
+/**
+ * Gives back one request counted by consumeRateLimits for `key` (for example a sign-in that
+ * succeeded, when only failures should use up the limit). Never below zero.
+ */
+export async function refundRateLimit(
+  deps: { cache: AppCache },
+  key: string,
+  rule: RateLimitRule,
+): Promise<void> {
+  const client = redisClientOf(deps.cache);
+  if (client?.status === "ready") {
+    try {
+      await scriptClient(client).skRateRefund(1, `${namespaceOf(deps.cache)}rate_limit:${key}`);
+      return;
+    } catch {
+      // Redis failed: the memory limiter is the one counting now.
+    }
+  }
+  const limiter = memoryLimiter(deps.cache, { points: rule.points, duration: rule.duration ?? 60 });
+  const held = await limiter.get(key);
+  if (held && held.consumedPoints > 0) await limiter.reward(key, 1);
 }
 
 async function consumeInMemory(

@@ -5,6 +5,7 @@
 import { createHash, randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
+import { consumeRateLimits, refundRateLimit } from "../cache/rate-limit.js";
 import type { AppCache } from "../cache/types.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
@@ -188,31 +189,31 @@ export async function ownerIdentity(db: DbOrTx): Promise<StaffIdentity> {
 }
 
 // ------------------------------------------------------------------ throttling
-/** Rejects a client with too many recent failed sign-ins (counted per IP in the shared cache). */
-export async function assertLoginAllowed(cache: AppCache, ip: string): Promise<void> {
-  const failures = (await cache.get<number>(CacheKeys.rateLimit("login", ip))) ?? 0;
-  if (failures >= LOGIN_MAX_FAILURES) {
-    throw new AppError("RATE_LIMITED", "Too many failed sign-in attempts; try again later");
-  }
-}
+const LOGIN_RULE = { points: LOGIN_MAX_FAILURES, duration: LOGIN_WINDOW_SECONDS };
 
-async function recordLoginFailure(cache: AppCache, ip: string): Promise<void> {
-  const key = CacheKeys.rateLimit("login", ip);
-  const failures = (await cache.get<number>(key)) ?? 0;
-  await cache.set(key, failures + 1, { ttl: LOGIN_WINDOW_SECONDS });
-}
-
-/** Sign-in with per-IP throttling of failures: the one entry point the login route calls. */
+/**
+ * Sign-in with per-IP throttling: the one entry point the login route calls. Each attempt is
+ * counted atomically *before* the password is checked (so parallel guesses cannot all pass the
+ * check before any failure is recorded); one that succeeds, or fails for another reason than a
+ * wrong password, gives its count back. So only failures use up the LOGIN_MAX_FAILURES.
+ */
 export async function attemptSignIn(
   deps: AuthDeps,
   ip: string,
   input: { username?: string; password: string },
 ): ReturnType<typeof signIn> {
-  await assertLoginAllowed(deps.cache, ip);
+  const key = `login:${ip}`;
+  const [counted] = await consumeRateLimits(deps, [{ key, rule: LOGIN_RULE }]);
+  if (!counted?.allowed) {
+    const minutes = Math.ceil((counted?.retryAfterSeconds ?? LOGIN_WINDOW_SECONDS) / 60);
+    throw new AppError("RATE_LIMITED", `Too many failed sign-in attempts; try again in ${minutes} min`);
+  }
   try {
-    return await signIn(deps, input);
+    const signedIn = await signIn(deps, input);
+    await refundRateLimit(deps, key, LOGIN_RULE);
+    return signedIn;
   } catch (e) {
-    if (e instanceof AppError && e.code === "UNAUTHORIZED") await recordLoginFailure(deps.cache, ip);
+    if (!(e instanceof AppError && e.code === "UNAUTHORIZED")) await refundRateLimit(deps, key, LOGIN_RULE);
     throw e;
   }
 }

@@ -3,16 +3,20 @@
  * grammY bot, talking to the fake Bot API server. `restart()` builds a second instance over the
  * same database, as after a process restart.
  */
+import { eq } from "drizzle-orm";
+import { expect } from "vitest";
 import { createApp } from "../../src/app.js";
 import { createCache } from "../../src/cache/index.js";
 import { TelegramChannel } from "../../src/channels/telegram/channel.js";
 import type { TurnRunner } from "../../src/channels/telegram/types.js";
+import { userProfiles } from "../../src/db/schema.js";
 import type { Deps } from "../../src/deps.js";
 import "../../src/jobs/handlers.js";
 import { BullJobRunner } from "../../src/jobs/bullmq-runner.js";
 import { createJobRunner, type JobRunner } from "../../src/jobs/index.js";
 import { FAKE_BOT_TOKEN, FakeTelegram } from "../fakes/telegram.js";
 import { createTestDeps } from "../helpers/app.js";
+import { waitFor } from "../jobs/support.js";
 
 export const STAFF_CHAT = "-100200300";
 export const WEBHOOK_SECRET = "webhook-secret-for-tests-123";
@@ -88,6 +92,42 @@ export async function telegramRig(runTurn: TurnRunner, env: Record<string, strin
       for (const c of extraCaches) await c.close().catch(() => {});
       await base.close();
       await fake.stop();
+    },
+  };
+}
+
+type Rig = Awaited<ReturnType<typeof telegramRig>>;
+
+/**
+ * A customer's side of a chat with the bot: `send` posts an update to the main instance's
+ * webhook and waits for the bot's next message to that chat, `press` builds a button press,
+ * `profileOf` reads the profile of a Telegram user. Update ids count up from `firstUpdateId`.
+ */
+export function chatDriver(rig: Rig, firstUpdateId: number) {
+  let update = firstUpdateId;
+  return {
+    nextUpdateId: () => update++,
+    async send(body: unknown, chatId: number) {
+      const before = rig.fake.sentTo(chatId).length;
+      expect((await rig.webhook(rig.main, body)).status).toBe(200);
+      return waitFor(() => rig.fake.sentTo(chatId)[before], 20_000, "a reply");
+    },
+    press: (user: { id: number }, data: string) => ({
+      update_id: update++,
+      callback_query: {
+        id: `press-${update}`,
+        from: { is_bot: false, first_name: "B", ...user },
+        chat_instance: "c",
+        data,
+        message: { message_id: 1, date: 0, chat: { id: user.id, type: "private" }, text: "link?" },
+      },
+    }),
+    async profileOf(telegramUserId: number) {
+      const [row] = await rig.main.deps.db
+        .select()
+        .from(userProfiles)
+        .where(eq(userProfiles.telegramUserId, telegramUserId));
+      return row;
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Customers in private chats: /start (greeting in their language, `/start link_<token>` links a
- * web profile), text (the assistant's turn, typing indicator, HTML reply split under 4096),
- * shared locations, and the inline buttons (pick a product, confirm or cancel an order).
+ * Customers in private chats: /start (greeting in their language, `/start link_<token>` asks
+ * whether to join this Telegram account to the web profile that made the link, and links only on
+ * Yes), text (the assistant's turn, typing indicator, HTML reply split under 4096), shared
+ * locations, and the inline buttons (pick a product, confirm or cancel an order or a link).
  */
 import { eq } from "drizzle-orm";
 import { type Bot, type Context, InlineKeyboard } from "grammy";
@@ -34,7 +35,7 @@ const EN = {
   linked: "Your Telegram is now linked to your web profile.",
   linkFailed: "This link is invalid or has expired. Ask for a new one on the website.",
   linkConfirm:
-    "This link joins your Telegram chats and orders with a profile on the website. Only confirm if you made this link yourself on the website.",
+    "This link joins this Telegram account to the web chat profile that made the link: your chats and orders here, now and later (with your phone and address), will be visible in that web chat. Only confirm if you made this link yourself on the website.",
   linkYes: "✅ Yes, link them",
   linkNo: "✖️ No",
   linkCancelled: "OK, nothing was linked.",
@@ -55,7 +56,7 @@ const TEXTS: Record<Language, Texts> = {
     linked: "Ваш Telegram привязан к профилю на сайте.",
     linkFailed: "Ссылка недействительна или устарела. Получите новую на сайте.",
     linkConfirm:
-      "Эта ссылка объединит ваши чаты и заказы в Telegram с профилем на сайте. Подтверждайте, только если сами создали ссылку на сайте.",
+      "Эта ссылка присоединит этот аккаунт Telegram к профилю веб-чата, в котором её создали: ваши чаты и заказы здесь, нынешние и будущие (с телефоном и адресом), будут видны в том веб-чате. Подтверждайте, только если сами создали эту ссылку на сайте.",
     linkYes: "✅ Да, объединить",
     linkNo: "✖️ Нет",
     linkCancelled: "Хорошо, ничего не объединено.",
@@ -72,7 +73,7 @@ const TEXTS: Record<Language, Texts> = {
     linked: "Ваш Telegram прив'язано до профілю на сайті.",
     linkFailed: "Посилання недійсне або застаріло. Отримайте нове на сайті.",
     linkConfirm:
-      "Це посилання об'єднає ваші чати та замовлення в Telegram з профілем на сайті. Підтверджуйте, лише якщо самі створили посилання на сайті.",
+      "Це посилання приєднає цей акаунт Telegram до профілю вебчату, в якому його створили: ваші чати та замовлення тут, теперішні й майбутні (з телефоном і адресою), буде видно в тому вебчаті. Підтверджуйте, лише якщо самі створили це посилання на сайті.",
     linkYes: "✅ Так, об'єднати",
     linkNo: "✖️ Ні",
     linkCancelled: "Добре, нічого не об'єднано.",
@@ -89,7 +90,7 @@ const TEXTS: Record<Language, Texts> = {
     linked: "เชื่อมต่อ Telegram กับโปรไฟล์เว็บแล้ว",
     linkFailed: "ลิงก์ไม่ถูกต้องหรือหมดอายุ กรุณาขอลิงก์ใหม่บนเว็บไซต์",
     linkConfirm:
-      "ลิงก์นี้จะรวมแชทและคำสั่งซื้อใน Telegram ของคุณเข้ากับโปรไฟล์บนเว็บไซต์ ยืนยันเฉพาะเมื่อคุณสร้างลิงก์นี้เองบนเว็บไซต์",
+      "ลิงก์นี้จะเชื่อมบัญชี Telegram นี้เข้ากับโปรไฟล์แชทบนเว็บที่สร้างลิงก์นี้ แชทและคำสั่งซื้อของคุณที่นี่ ทั้งตอนนี้และต่อไป (รวมถึงเบอร์โทรและที่อยู่) จะมองเห็นได้ในแชทบนเว็บนั้น ยืนยันเฉพาะเมื่อคุณสร้างลิงก์นี้เองบนเว็บไซต์",
     linkYes: "✅ ใช่ เชื่อมต่อ",
     linkNo: "✖️ ไม่",
     linkCancelled: "ตกลง ไม่ได้เชื่อมต่ออะไร",
@@ -248,21 +249,19 @@ async function relayToStaff(
 async function onStart(deps: Deps, ctx: Context, payload: string): Promise<void> {
   const who = identity(ctx);
   if (!who) return;
-  let profile = await getOrCreateTelegramProfile(deps, who);
+  const profile = await getOrCreateTelegramProfile(deps, who);
   const lang = languageOf(ctx.from, profile);
   if (payload.startsWith(LINK_PAYLOAD_PREFIX)) {
-    // Someone else can send this link. A Telegram account that already has history is merged
-    // (its orders and chats become readable from the web profile) only after its owner says so.
-    if (profile.totalMessages > 0 || profile.totalOrders > 0) {
-      const token = payload.slice(LINK_PAYLOAD_PREFIX.length);
-      await ctx.reply(TEXTS[lang].linkConfirm, {
-        reply_markup: new InlineKeyboard()
-          .text(TEXTS[lang].linkYes, `lk:${token}`)
-          .text(TEXTS[lang].linkNo, "lx"),
-      });
-      return;
-    }
-    profile = await linkAndReply(deps, ctx, payload, who, lang, profile);
+    // Anyone can make a link in their own browser and spread it (a "promo", a QR code), so the
+    // account is joined to the web profile that made it only after its owner presses Yes, even
+    // when it is brand new: its later chats and orders would be readable from that web profile.
+    const token = payload.slice(LINK_PAYLOAD_PREFIX.length);
+    await ctx.reply(TEXTS[lang].linkConfirm, {
+      reply_markup: new InlineKeyboard()
+        .text(TEXTS[lang].linkYes, `lk:${token}`)
+        .text(TEXTS[lang].linkNo, "lx"),
+    });
+    return;
   }
   const settings = await getSettings(deps);
   const greeting =

@@ -36,7 +36,7 @@ export function createLogger(level = "info", destination?: pino.DestinationStrea
       level,
       base: undefined,
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-      serializers: { err: serializeError, cause: serializeError },
+      serializers: { err: serializeError, cause: serializeError, error: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
@@ -83,6 +83,11 @@ function scrub(v: unknown, lines: string[], depth = 0): unknown {
  * cut out, and any phone number or token left in the text is scrubbed.
  */
 export function serializeError(e: unknown): unknown {
+  // An error's message logged as text (`{ err: (err as Error).message }`): a failed query's
+  // message ends with its parameters, so everything from "params:" on goes.
+  if (typeof e === "string") return redactText(e.replace(TRAILING_PARAMS_RE, "$1params: [redacted]"));
   if (!(e instanceof Error)) return e;
   return scrub(pino.stdSerializers.err(e), paramLines(e));
 }
+
+const TRAILING_PARAMS_RE = /(^|\n)params: [\s\S]*$/;

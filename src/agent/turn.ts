@@ -230,18 +230,23 @@ async function lockedTurn(
     onText?.(content);
     steps = [semanticStep(hit.kind, performance.now() - modelStarted)];
   } else {
+    // A general question's answer may be stored and served to every customer (the semantic
+    // cache), so a real model answers it for anyone: without this customer's context paragraph
+    // or earlier messages (name, address, orders) to quote from. The offline assistant answers
+    // such questions from the settings alone.
+    const forAnyone = semanticKey !== undefined && models.primary.provider !== "offline";
     const system = buildSystemPrompt({
       settings,
       state,
       language,
       openNow,
-      contextParagraph: context?.paragraph ?? "",
+      contextParagraph: forAnyone ? "" : (context?.paragraph ?? ""),
       catalog,
       useStock: ctx.useStock,
       userText: input.text,
     });
     const messages: ModelMessage[] = [
-      ...historyMessages(history.slice(-(HISTORY_LIMIT - 1))),
+      ...(forAnyone ? [] : historyMessages(history.slice(-(HISTORY_LIMIT - 1)))),
       { role: "user", content: input.text },
     ];
     const run = await runModel(models, { system, messages, tools: buildTools(ctx), onText }, deps.logger);

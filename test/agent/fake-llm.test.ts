@@ -5,9 +5,10 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { llmTraces, memoryFacts, messages, orders } from "../../src/db/schema.js";
+import { llmTraces, memoryFacts, messages, orders, semanticCache } from "../../src/db/schema.js";
 import type { Deps } from "../../src/deps.js";
 import { listCatalog } from "../../src/services/catalog/index.js";
+import { getFullContext } from "../../src/services/customer-context.js";
 import { quote } from "../../src/services/pricing.js";
 import { getSettings } from "../../src/services/settings.js";
 import { type FakeLlm, type ScriptReply, startFakeLlm } from "../fakes/llm.js";
@@ -199,4 +200,45 @@ describe("model failures", () => {
       }
     });
   }
+});
+
+describe("a general question's answer can be shared", () => {
+  test("a real model answers it without the customer's context or earlier messages, and it is served to others", async () => {
+    fake.fail = undefined;
+    fake.script = () => ({ text: "We are open 10:00 to 22:00 every day." });
+    try {
+      const c = await customer(deps);
+      await c.say("Hi, I'm staying at the Hilton Hotel room 404");
+      const paragraph = (await getFullContext(deps, c.profile.id))?.paragraph ?? "";
+      expect(paragraph).not.toBe("");
+      const question = "What are your opening hours, by the way?";
+      const before = fake.requests.length;
+      await c.say(question);
+      const sent = fake.requests.slice(before);
+      expect(sent.length).toBeGreaterThan(0);
+      for (const r of sent) {
+        const wire = JSON.stringify(r.messages);
+        expect(wire).not.toContain("Hilton");
+        expect(wire).not.toContain(paragraph);
+        expect(r.messages.filter((m) => m.role === "user")).toHaveLength(1);
+      }
+      const stored = await deps.db.select().from(semanticCache).where(eq(semanticCache.queryText, question));
+      expect(stored).toHaveLength(1);
+      // Another customer gets the stored answer, with nothing of the first customer's in it.
+      const other = await customer(deps);
+      const r = await other.say(question);
+      expect(r.content).toBe("We are open 10:00 to 22:00 every day.");
+      const nodes = await deps.db
+        .select()
+        .from(llmTraces)
+        .where(eq(llmTraces.conversationId, r.conversationId));
+      expect(nodes.map((t) => t.nodeName)).toEqual(["semantic_cache:exact"]);
+      // Any other question still carries the conversation.
+      const next = fake.requests.length;
+      await c.say("Do you have OG Kush?");
+      expect(JSON.stringify(fake.requests[next]?.messages)).toContain("Hilton");
+    } finally {
+      fake.script = undefined;
+    }
+  });
 });

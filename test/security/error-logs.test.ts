@@ -41,6 +41,24 @@ describe("error logs", () => {
     expect(out).not.toContain("Secretname");
   });
 
+  it("an error's message logged as text loses its parameters and phone numbers too", () => {
+    const c = capture();
+    const err = new DrizzleQueryError(
+      'update "conversations" set "summary" = $1 where "id" = $2',
+      ["Customer Zed Secretname asked for delivery to Room 4242,\nHidden Hotel, call +66 81 234 5678", "c-1"],
+      new Error("connection terminated"),
+    );
+    c.logger.warn({ err: err.message }, "conversation summary not saved");
+    c.logger.warn({ error: err.message }, "job failed for good");
+    c.logger.warn({ err: `fetch failed for ${PHONE}` }, "follow-up not sent");
+    const out = c.text();
+    expect(out).toContain('update \\"conversations\\" set');
+    expect(out).toContain("params: [redacted]");
+    expect(out).not.toContain("Secretname");
+    expect(out).not.toContain("Hidden Hotel");
+    expect(out).not.toContain("234 5678");
+  });
+
   describe("staff ordering for a customer who does not exist", () => {
     const c = capture();
     let t: Awaited<ReturnType<typeof createTestApp>>;

@@ -82,6 +82,7 @@ export function orderRoutes(deps: Deps) {
     request: { body: { required: true, content: { "application/json": { schema: CreateOrderBody } } } },
     responses: {
       201: jsonContent(OrderSchema, "The created order"),
+      200: jsonContent(OrderSchema, "The order an earlier request with the same idempotencyKey created"),
       ...errors,
       422: jsonContent(ErrorSchema, "An item cannot be ordered (unknown, below minimum, out of stock)"),
     },
@@ -163,7 +164,7 @@ export function orderRoutes(deps: Deps) {
         const conv = body.conversationId ? await getConversation(deps, body.conversationId) : undefined;
         conversationId = conv?.userProfileId === profileId ? conv.id : undefined;
       }
-      const order = await placeOrder(deps, {
+      const { order, created } = await placeOrder(deps, {
         userProfileId: profileId,
         conversationId,
         items: body.items,
@@ -177,7 +178,8 @@ export function orderRoutes(deps: Deps) {
         ...(staff ? { deliveryFee: body.deliveryFee, discount: body.discount } : {}),
         idempotencyKey: body.idempotencyKey ? `api:${profileId}:${body.idempotencyKey}` : undefined,
       });
-      return c.json(shownTo({ kind: staff ? "staff" : "customer" }, order), 201);
+      // A retry with the same idempotency key gets the first order back, as 200.
+      return c.json(shownTo({ kind: staff ? "staff" : "customer" }, order), created ? 201 : 200);
     })
     .openapi(patchRoute, async (c) => {
       const body = c.req.valid("json");

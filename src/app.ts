@@ -15,6 +15,7 @@ import { docsRoutes } from "./http/docs/route.js";
 import { createErrorHandler, errorBody, zodToAppError } from "./http/errors.js";
 import { eventRoutes } from "./http/events/route.js";
 import { healthRoutes } from "./http/health/route.js";
+import { refuseNul } from "./http/input-text.js";
 import { customerConversationRoutes, meRoutes } from "./http/me/route.js";
 import { httpMetrics } from "./http/metrics/middleware.js";
 import { metricsRoutes } from "./http/metrics/route.js";
@@ -32,11 +33,16 @@ export const API_BODY_LIMIT = 64 * 1024;
 
 export type AppEnv = { Variables: RequestIdVariables };
 
-/** Turns zod validation failures of any route into our 400 naming the field. */
+/**
+ * Turns zod validation failures of any route into our 400 naming the field; input zod accepted
+ * is then refused (400, field named) if any of its strings holds a NUL, which PostgreSQL cannot
+ * store. Routers mounted under one of these without a hook of their own inherit it.
+ */
 export function newRouter<E extends object = AppEnv>() {
   return new OpenAPIHono<E & AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw zodToAppError(result.error, result.target);
+      refuseNul(result.data, result.target);
     },
   });
 }

@@ -6,17 +6,18 @@
  * customer in their channel: Telegram through the bot (the `staff-message` job, retried), the
  * web widget on its next poll of GET /api/agent/messages.
  */
-import { eq } from "drizzle-orm";
-import { staffUsers } from "../db/schema.js";
+import { eq, sql } from "drizzle-orm";
+import { conversations, messages, staffUsers } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors.js";
 import {
-  addMessage,
   type Conversation,
   getConversation,
+  invalidateConversation,
   type Message,
   updateConversation,
 } from "./conversations.js";
+import { jsonify } from "./json.js";
 import { getSettings } from "./settings.js";
 import { OWNER_USERNAME } from "./staff-auth.js";
 
@@ -39,14 +40,19 @@ export function isTakenOver(c: Pick<Conversation, "takeoverUntil">, now: Date): 
   return Boolean(c.takeoverUntil && new Date(c.takeoverUntil) > now);
 }
 
+/** When a takeover starting now ends (takeoverTimeoutMinutes from the settings). */
+async function takeoverEnd(deps: TakeoverDeps, now: Date): Promise<Date> {
+  const settings = await getSettings(deps);
+  return new Date(now.getTime() + settings.takeoverTimeoutMinutes * 60_000);
+}
+
 export async function takeOver(
   deps: TakeoverDeps,
   conversationId: string,
   staff: StaffRef,
 ): Promise<Conversation> {
   const c = await requireConversation(deps, conversationId);
-  const settings = await getSettings(deps);
-  const until = new Date(deps.clock.now().getTime() + settings.takeoverTimeoutMinutes * 60_000);
+  const until = await takeoverEnd(deps, deps.clock.now());
   return updateConversation(deps, c, { takeoverBy: staff.id, takeoverUntil: until });
 }
 
@@ -57,7 +63,9 @@ export async function release(deps: TakeoverDeps, conversationId: string): Promi
 
 /**
  * A staff member writes to the customer. Writing takes the conversation over (or extends the
- * takeover), so the assistant never talks over a human.
+ * takeover), so the assistant never talks over a human. The takeover and the message are one
+ * transaction: a message that cannot be stored leaves the conversation as it was, never taken
+ * over in silence. (The same row changes addMessage makes: last_message_at, message_count.)
  */
 export async function sendStaffMessage(
   deps: TakeoverDeps,
@@ -65,12 +73,45 @@ export async function sendStaffMessage(
 ): Promise<Message> {
   const text = input.text.trim();
   if (!text) throw AppError.validation("text", "must not be empty");
-  const conv = await takeOver(deps, input.conversationId, input.staff);
-  const message = await addMessage(deps, conv, {
-    role: "staff",
-    content: text,
-    metadata: { staffId: input.staff.id, staffUsername: input.staff.username },
+  const conv = await requireConversation(deps, input.conversationId);
+  const now = deps.clock.now();
+  const until = await takeoverEnd(deps, now);
+  const row = await deps.db.transaction(async (tx) => {
+    // The conversation row first: it is locked until commit, and a conversation deleted since
+    // it was read (or cached) is a 404 before anything is written.
+    const [taken] = await tx
+      .update(conversations)
+      .set({
+        takeoverBy: input.staff.id,
+        takeoverUntil: until,
+        lastMessageAt: now,
+        messageCount: sql`${conversations.messageCount} + 1`,
+      })
+      .where(eq(conversations.id, conv.id))
+      .returning({ id: conversations.id, userProfileId: conversations.userProfileId });
+    if (!taken) throw AppError.notFound("Conversation");
+    const [inserted] = await tx
+      .insert(messages)
+      .values({
+        conversationId: taken.id,
+        userProfileId: taken.userProfileId,
+        role: "staff",
+        content: text,
+        metadata: { staffId: input.staff.id, staffUsername: input.staff.username },
+        createdAt: now,
+      })
+      .returning();
+    return inserted;
   });
+  if (!row) throw new AppError("INTERNAL", "message could not be saved");
+  // The stored row's profile: the cached conversation may predate a profile merge.
+  await invalidateConversation(deps.cache, {
+    id: conv.id,
+    userProfileId: row.userProfileId ?? conv.userProfileId,
+  });
+  if (row.userProfileId && row.userProfileId !== conv.userProfileId)
+    await invalidateConversation(deps.cache, conv);
+  const message = jsonify(row);
   if (conv.channel === "telegram" && deps.jobs) {
     await deps.jobs.enqueue(
       STAFF_MESSAGE_JOB,

@@ -9,6 +9,7 @@ import type { Update } from "grammy/types";
 import type { Deps } from "../../deps.js";
 import { redactText } from "../../logger.js";
 import { registerCustomerHandlers } from "./customer.js";
+import { withoutNul } from "./sanitize.js";
 import { registerStaffChatHandlers } from "./staff-chat.js";
 import type { TurnRunner } from "./types.js";
 import { receiveUpdate } from "./updates.js";
@@ -78,9 +79,9 @@ export class TelegramChannel {
     await this.pollLoop?.catch(() => {});
   }
 
-  /** Handles one update now (what the telegram-update job calls). */
+  /** Handles one update now (what the telegram-update job calls), without NUL characters. */
   handle(update: Update): Promise<void> {
-    return this.bot.handleUpdate(update);
+    return this.bot.handleUpdate(withoutNul(update));
   }
 
   private async poll(): Promise<void> {

@@ -8,17 +8,22 @@
  * 2. the job moves the row received → processing with one conditional update; only the winner
  *    runs the handlers, then marks it done. A claim older than STALE_MS (its process died) can be
  *    taken again.
+ *
+ * NUL characters are stripped from the update on the way in (withoutNul): the database can store
+ * neither the job's payload nor the customer's message with them.
  */
 import { sql } from "drizzle-orm";
 import type { Update } from "grammy/types";
 import { execRows } from "../../db/client.js";
 import type { Deps } from "../../deps.js";
+import { withoutNul } from "./sanitize.js";
 
 export const TELEGRAM_UPDATE_JOB = "telegram-update";
 const STALE_MS = 5 * 60_000;
 
 /** Records and queues an update. Returns false when it was already handled or under way. */
-export async function receiveUpdate(deps: Deps, update: Update): Promise<boolean> {
+export async function receiveUpdate(deps: Deps, received: Update): Promise<boolean> {
+  const update = withoutNul(received);
   const id = update.update_id;
   const [row] = await execRows<{ status: string; inserted: boolean }>(
     deps.db,

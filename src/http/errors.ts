@@ -13,12 +13,37 @@ export function errorBody(code: ErrorCode | string, message: string, details?: u
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/**
+ * A zod failure as VALIDATION_FAILED: the message names the first problem's field, `details` has
+ * one `{field, message}` per problem. An unknown key of a strict object is named itself (with
+ * its parent's path), one detail per key: `foo: unknown field`, not `body: Unrecognized key "foo"`.
+ */
 export function zodToAppError(error: ZodError, where = "body"): AppError {
-  const first = error.issues[0];
-  const field = first && first.path.length > 0 ? first.path.join(".") : where;
-  const details = error.issues.map((i) => ({ field: i.path.join(".") || where, message: i.message }));
-  return new AppError("VALIDATION_FAILED", `${field}: ${first?.message ?? "invalid"}`, { details });
+  const details = error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({ field: [...i.path, key].join("."), message: "unknown field" }))
+      : [{ field: i.path.join(".") || where, message: i.message }],
+  );
+  const first = details[0];
+  return new AppError("VALIDATION_FAILED", `${first?.field ?? where}: ${first?.message ?? "invalid"}`, {
+    details,
+  });
 }
+
+/** The code of an HTTPException's status (thrown by Hono or a middleware, not by our code). */
+const httpExceptionCodes: Partial<Record<number, ErrorCode>> = {
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "UNPROCESSABLE",
+  429: "RATE_LIMITED",
+  503: "UNAVAILABLE",
+  504: "TIMEOUT",
+};
 
 export function createErrorHandler(logger: Logger) {
   return function onError(err: Error, c: Context) {
@@ -28,18 +53,24 @@ export function createErrorHandler(logger: Logger) {
     }
     if (err instanceof HTTPException) {
       const status = err.status;
-      const code =
-        status === 413
-          ? "PAYLOAD_TOO_LARGE"
-          : status === 400 && /malformed json/i.test(err.message)
-            ? "INVALID_JSON"
-            : status === 401
-              ? "UNAUTHORIZED"
-              : status === 404
-                ? "NOT_FOUND"
-                : status >= 500
-                  ? "INTERNAL"
-                  : "BAD_REQUEST";
+      const code: ErrorCode =
+        status === 400 && /malformed json/i.test(err.message)
+          ? "INVALID_JSON"
+          : (httpExceptionCodes[status] ?? (status >= 500 ? "INTERNAL" : "BAD_REQUEST"));
+      if (code === "UNSUPPORTED_MEDIA_TYPE") {
+        // Every request body here is JSON: say what was sent and what to send instead.
+        const sent = c.req.header("content-type")?.split(";")[0]?.trim().slice(0, 100);
+        const problem = sent
+          ? `Content-Type ${sent} is not accepted`
+          : "The request body has no Content-Type";
+        return c.json(
+          errorBody(code, `${problem}: send the body as JSON with Content-Type: application/json`),
+          415,
+        );
+      }
+      if (code === "METHOD_NOT_ALLOWED") {
+        return c.json(errorBody(code, `${c.req.method} is not allowed on ${c.req.path}`), 405);
+      }
       return c.json(errorBody(code, err.message || code), status as ContentfulStatusCode);
     }
     if (err instanceof SyntaxError) {

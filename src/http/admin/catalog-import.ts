@@ -6,20 +6,32 @@ import { importMenuCsv, readMenuSource } from "../../services/menu-import.js";
 import { staffSecurity } from "../middleware/staff.js";
 import { ErrorSchema, jsonContent } from "../schemas.js";
 
+const SOURCES = ["csv", "url"] as const;
+
+/** Exactly one of `csv` or `url`; neither or both is a 400 naming both fields. */
 const ImportBody = z
-  .union([
-    z.object({
-      csv: z
-        .string()
-        .min(1)
-        .openapi({ example: "Name,Category,Type,THC,CBG,Price_1g,Price_5g,Price_20g,Our\n…" }),
+  .object({
+    csv: z.string().min(1).optional().openapi({
+      description: "The CSV text (give this or url)",
+      example: "Name,Category,Type,THC,CBG,Price_1g,Price_5g,Price_20g,Our\n…",
     }),
-    z.object({
-      url: z
-        .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-        .openapi({ example: "https://docs.google.com/spreadsheets/d/ID/export?format=csv" }),
-    }),
-  ])
+    url: z
+      .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+      .optional()
+      .openapi({
+        description: "An http(s) link to a CSV file or a Google Sheet (give this or csv)",
+        example: "https://docs.google.com/spreadsheets/d/ID/export?format=csv",
+      }),
+  })
+  .superRefine((body, ctx) => {
+    const given = SOURCES.filter((k) => body[k] !== undefined);
+    if (given.length === 1) return;
+    const message =
+      given.length === 0
+        ? "exactly one of csv (the CSV text) or url (a link to a CSV file or Google Sheet) is required"
+        : "exactly one of csv or url is required, not both";
+    for (const field of SOURCES) ctx.addIssue({ code: "custom", path: [field], message });
+  })
   .openapi("MenuImportRequest");
 
 const Problem = z.object({ line: z.number(), field: z.string(), message: z.string() });
@@ -48,7 +60,8 @@ const route = createRoute({
 export function catalogAdminRoutes(deps: Deps) {
   return newRouter().openapi(route, async (c) => {
     const body = c.req.valid("json");
-    const csv = "csv" in body ? body.csv : await readMenuSource(body.url);
+    // The schema lets exactly one through, and a url only as http(s) (never a local path).
+    const csv = body.url === undefined ? (body.csv as string) : await readMenuSource(body.url);
     const result = await importMenuCsv(deps, csv);
     if (result.errors.length === 0) return c.json(result, 200);
     const first = result.errors[0];

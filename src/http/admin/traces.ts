@@ -4,7 +4,7 @@ import { newRouter } from "../../app.js";
 import type { Deps } from "../../deps.js";
 import { costReport, listTraces } from "../../services/traces.js";
 import { type StaffVariables, staffSecurity } from "../middleware/staff.js";
-import { ErrorSchema, jsonContent } from "../schemas.js";
+import { ErrorSchema, IsoDateTime, jsonContent } from "../schemas.js";
 
 const TraceSchema = z
   .object({
@@ -37,8 +37,8 @@ const ListQuery = z.object({
 
 const CostQuery = z.object({
   by: z.enum(["conversation", "day"]).default("day"),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

@@ -4,8 +4,9 @@ import { newRouter } from "../../app.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import * as analytics from "../../services/analytics.js";
+import { getSettings } from "../../services/settings.js";
 import { requireStaff, type StaffVariables, staffSecurity } from "../middleware/staff.js";
-import { ErrorSchema, jsonContent } from "../schemas.js";
+import { ErrorSchema, IsoDate, jsonContent } from "../schemas.js";
 
 export const METRICS = [
   "today",
@@ -17,15 +18,6 @@ export const METRICS = [
   "all",
 ] as const;
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2025-01-31")
-  .refine(
-    (s) =>
-      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    "is not a real date",
-  );
-
 const intParam = (min: number, max: number, def: number) =>
   z.coerce.number().int(`must be a whole number`).min(min).max(max).default(def);
 
@@ -35,19 +27,49 @@ export const AnalyticsQuery = z
     daysBack: intParam(1, 365, 7).openapi({ description: "top-products: days to look back" }),
     limit: intParam(1, 100, 10).openapi({ description: "top-products: how many" }),
     days: intParam(1, 366, 30).openapi({ description: "daily: how many days, ending today" }),
-    startDate: isoDate
-      .optional()
-      .openapi({ description: "funnel: first shop-local day (default: 6 days before endDate)" }),
-    endDate: isoDate.optional().openapi({ description: "funnel: last shop-local day (default: today)" }),
+    startDate: IsoDate.optional().openapi({
+      description: "funnel: first shop-local day (default: 6 days before endDate)",
+    }),
+    endDate: IsoDate.optional().openapi({ description: "funnel: last shop-local day (default: today)" }),
   })
-  .refine((v) => !v.startDate || !v.endDate || v.startDate <= v.endDate, {
-    path: ["startDate"],
-    message: "must not be after endDate",
-  })
-  .refine(
-    (v) => !v.startDate || !v.endDate || Date.parse(v.endDate) - Date.parse(v.startDate) <= 366 * 86_400_000,
-    { path: ["endDate"], message: "the range must be at most 366 days" },
-  );
+  .superRefine((v, ctx) => {
+    if (!v.startDate || !v.endDate) return; // a defaulted end is checked in the handler (funnelRange)
+    const problem = rangeProblem(v.startDate, v.endDate);
+    if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+  });
+
+const MAX_RANGE_DAYS = 366;
+
+/** What is wrong with a funnel range, if anything: the start is after the end, or it is too long. */
+function rangeProblem(startDate: string, endDate: string) {
+  if (startDate > endDate) return { field: "startDate", message: "must not be after endDate" } as const;
+  if (Date.parse(endDate) - Date.parse(startDate) > MAX_RANGE_DAYS * 86_400_000)
+    return { field: "endDate", message: `the range must be at most ${MAX_RANGE_DAYS} days` } as const;
+  return undefined;
+}
+
+/**
+ * The funnel's days. With both given, the query schema has checked them. With only endDate, the
+ * service's default start (6 days before it) is always in order. With only startDate, the end
+ * is the shop-local today (as the service would default it), so the range is checked here and
+ * the problem named after startDate, the parameter that was given.
+ */
+async function funnelRange(deps: Deps, given: { startDate?: string; endDate?: string }) {
+  if (!given.startDate || given.endDate) return given;
+  const { timeZone } = await getSettings(deps);
+  const today = analytics.localDate(deps.clock.now(), timeZone);
+  const problem = rangeProblem(given.startDate, today);
+  if (problem) {
+    const end = `endDate (default: today in the shop, ${today})`;
+    throw AppError.validation(
+      "startDate",
+      problem.field === "startDate"
+        ? `must not be after ${end}`
+        : `the range from startDate to ${end} must be at most ${MAX_RANGE_DAYS} days`,
+    );
+  }
+  return { startDate: given.startDate, endDate: today };
+}
 
 const route = createRoute({
   method: "get",
@@ -83,7 +105,7 @@ export function analyticsRoutes(deps: Deps) {
       case "funnel":
         return c.json(
           {
-            funnel: await analytics.getConversionFunnel(deps, { startDate: p.startDate, endDate: p.endDate }),
+            funnel: await analytics.getConversionFunnel(deps, await funnelRange(deps, p)),
           },
           200,
         );

@@ -14,7 +14,7 @@ import { jsonify } from "../../services/json.js";
 import { getOrCreateWebProfile } from "../../services/profiles.js";
 import { isTakenOver } from "../../services/takeover.js";
 import { type CustomerVariables, customerIdentity } from "../middleware/customer.js";
-import { ErrorSchema, jsonContent } from "../schemas.js";
+import { ErrorSchema, IsoDateTime, jsonContent } from "../schemas.js";
 
 const route = createRoute({
   method: "get",
@@ -22,7 +22,7 @@ const route = createRoute({
   tags: ["chat"],
   summary: "Messages of your conversation (optionally only those after a time), oldest first",
   request: {
-    query: z.object({ conversationId: z.uuid(), after: z.iso.datetime({ offset: true }).optional() }),
+    query: z.object({ conversationId: z.uuid(), after: IsoDateTime.optional() }),
   },
   responses: {
     200: jsonContent(

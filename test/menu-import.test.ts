@@ -122,6 +122,39 @@ describe("menu import", () => {
     expect(await listCatalog(t.deps)).toEqual(before);
   });
 
+  it("reports a price too large for the catalog or negative as a row error, and writes nothing", async () => {
+    const before = await listCatalog(t.deps);
+    const csv = [
+      "Name,Category,Price_1g,Price_5g,Sizes,Price",
+      "X,flower,999999999999,,,",
+      "Y,flower,10000000000,,,",
+      "Z,flower,-5,,,",
+      "Tee,merch,,,S,10000000000.00",
+      "Cap,merch,,,S,-1",
+      // The largest price fits.
+      'Max,flower,9999999999.99,"฿9,999,999,999",,',
+    ].join("\n");
+    const result = await importMenuCsv(t.deps, csv);
+    expect(result).toEqual({
+      imported: 0,
+      errors: [
+        { line: 2, field: "Price_1g", message: expect.stringContaining('"999999999999"') },
+        { line: 3, field: "Price_1g", message: expect.stringContaining("at most 9999999999.99") },
+        { line: 4, field: "Price_1g", message: expect.stringContaining('"-5"') },
+        { line: 5, field: "Price", message: expect.stringContaining('"10000000000.00"') },
+        { line: 6, field: "Price", message: expect.stringContaining('"-1"') },
+      ],
+    });
+    expect(await listCatalog(t.deps)).toEqual(before);
+
+    const res = await postImport(t, { csv: "Name,Category,Price_1g\nX,flower,999999999999" });
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body.errors).toEqual([{ line: 2, field: "Price_1g", message: expect.any(String) }]);
+    expect(body.error.code).toBe("VALIDATION_FAILED");
+    expect(await listCatalog(t.deps)).toEqual(before);
+  });
+
   it("rejects a file without the needed columns or with a broken quote", async () => {
     expect(validateMenu(parseCsv("Title,Price\nx,1")).errors).toEqual([
       { line: 1, field: "Name", message: "column is missing" },

@@ -62,3 +62,16 @@ export const IsoDate = z
     message: `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`,
   })
   .openapi({ format: "date", example: "2025-01-31" });
+
+/**
+ * A phone number as people write it (+, digits, spaces, brackets, dots, dashes) with 8 to 15
+ * digits, the rule the assistant's order fields use too (src/agent/fields.ts).
+ */
+export const PhoneNumber = z
+  .string()
+  .trim()
+  .regex(/^\+?[\d\s().-]{8,30}$/, "must be a phone number")
+  .refine((s) => {
+    const digits = s.replace(/\D/g, "").length;
+    return digits >= 8 && digits <= 15;
+  }, "must be a phone number with 8 to 15 digits");

@@ -12,7 +12,7 @@ import { AppError } from "../errors.js";
 import { CsvError, type CsvRecord, parseCsv } from "../lib/csv.js";
 import { replaceCatalog } from "./catalog/index.js";
 import type { CatalogItemInput, VariantInput } from "./catalog/types.js";
-import { isMoney } from "./money.js";
+import { isAmount } from "./money.js";
 
 export interface ImportProblem {
   /** 1-based line of the CSV (the header is line 1). */
@@ -106,12 +106,18 @@ class RowErrors {
   }
 }
 
-/** "฿1,500" / "1 500" / "1500.00" → "1500.00"-style exact string, or undefined when not money. */
+/**
+ * "฿1,500" / "1 500" / "1500.00" → "1500.00"-style exact string, or undefined when not money,
+ * negative, or larger than the price column holds (numeric(12,2): at most 9,999,999,999.99).
+ */
 function money(raw: string): string | undefined {
   let s = raw.replace(/[\s฿$€£]/g, "");
   if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replaceAll(",", "");
-  return isMoney(s) && !s.startsWith("-") ? s : undefined;
+  return isAmount(s) ? s : undefined;
 }
+
+/** What a bad price cell is told. */
+const PRICE_RULE = "must be a positive amount like 500 or 500.00, at most 9999999999.99";
 
 function decimal(raw: string): string | undefined {
   const s = raw.replace(/%$/, "").trim();
@@ -166,7 +172,7 @@ function validateRow(get: Row, err: RowErrors): CatalogItemInput | undefined {
     if (!raw) return [];
     const price = money(raw);
     if (price === undefined || Number(price) <= 0) {
-      err.add(column, `must be a positive amount like 500 or 500.00, got "${raw}"`);
+      err.add(column, `${PRICE_RULE}, got "${raw}"`);
       return [];
     }
     return [{ grams, price }];
@@ -177,7 +183,7 @@ function validateRow(get: Row, err: RowErrors): CatalogItemInput | undefined {
   const priceRaw = get("Price");
   const unitPrice = priceRaw ? money(priceRaw) : undefined;
   if (priceRaw && (unitPrice === undefined || Number(unitPrice) <= 0)) {
-    err.add("Price", `must be a positive amount like 690 or 690.00, got "${priceRaw}"`);
+    err.add("Price", `${PRICE_RULE}, got "${priceRaw}"`);
   }
   const hasWeight = WEIGHT_COLUMNS.some(([c]) => get(c));
   const hasVariants = sizes.length > 0 || colors.length > 0 || Boolean(priceRaw);

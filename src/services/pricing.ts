@@ -6,8 +6,17 @@
  * the per-gram rate of the largest tier it reaches: 20 g at the 20g pack price, 25 g at 25 × (20g
  * price / 20). Variant goods (size/colour): unit price × pieces.
  */
+import { AppError } from "../errors.js";
 import type { CatalogItem, PriceOption } from "./catalog/types.js";
-import { divRound, fromCents, toCents, toHundredths } from "./money.js";
+import {
+  divRound,
+  formatMoney,
+  fromCents,
+  isAmount,
+  MAX_MONEY_CENTS,
+  toCents,
+  toHundredths,
+} from "./money.js";
 
 export interface QuoteLineInput {
   productId: string;
@@ -74,53 +83,100 @@ function weightRate(tiers: PriceOption[], qty: bigint): { tier: PriceOption; tot
   return { tier: chosen, total };
 }
 
-/** Prices a cart against the catalog. Problems are reported, never silently "fixed". */
+/** A line that names a product, a valid quantity and a price: what is left is stock. */
+interface ResolvedLine {
+  item: CatalogItem;
+  /** hundredths of a gram or of a piece */
+  qty: bigint;
+  /** weighed goods: the tier and the line's total */
+  weight?: { tier: PriceOption; total: bigint };
+  /** variant goods: the chosen variant */
+  variant?: PriceOption;
+  /** what the stock is counted per: the product, or the product's variant */
+  stockKey: string;
+}
+
+/** A refusal of an amount that is not a line's problem (the fee, or the order as a whole). */
+function amountError(field: "items" | "deliveryFee" | "discount", code: string, message: string): AppError {
+  return new AppError("UNPROCESSABLE", `${field}: ${message}`, { details: [{ field, code, message }] });
+}
+
+const shown = (cents: bigint) => formatMoney(fromCents(cents), "");
+
+/** The delivery fee as cents: a plain non-negative amount, or a 422 naming deliveryFee. */
+function feeCents(fee: string): bigint {
+  const s = fee.trim();
+  if (/^-\d/.test(s)) throw amountError("deliveryFee", "NEGATIVE_AMOUNT", "must not be negative");
+  if (!isAmount(s)) throw amountError("deliveryFee", "BAD_AMOUNT", `is not an amount: ${fee}`);
+  return toCents(s);
+}
+
+/** The discount as cents: none when absent or below zero; a 422 naming discount when not an amount. */
+function discountCents(discount: string | undefined): bigint {
+  const s = discount?.trim() ?? "";
+  if (s === "" || /^-\d/.test(s)) return 0n;
+  if (!isAmount(s)) throw amountError("discount", "BAD_AMOUNT", `is not an amount: ${discount}`);
+  return toCents(s);
+}
+
+/**
+ * Prices a cart against the catalog. Problems are reported, never silently "fixed".
+ *
+ * Stock is judged per product (weighed goods) or per variant over the whole cart: two lines of
+ * the same thing count together. The minimum quantity is judged per line, and each line is
+ * priced at its own tier.
+ *
+ * Amounts: the delivery fee must not be negative; a discount below zero counts as none and one
+ * above subtotal + fee is cut to it, so the total is never negative. A subtotal, or a subtotal
+ * plus fee, larger than a money column holds (MAX_MONEY_CENTS) is refused with a 422 naming
+ * items or deliveryFee (AppError), so every figure of a quote can be stored.
+ */
 export function quote(catalog: CatalogItem[], lines: QuoteLineInput[], opts: QuoteOptions): Quote {
+  const fee = feeCents(opts.deliveryFee);
   const byId = new Map(catalog.map((i) => [i.id, i]));
+  // One entry per input line, in order: a problem, or a line to check against stock and price.
+  const resolved: Array<QuoteProblem | ResolvedLine> = lines.map((line) => resolveLine(byId, line));
+  const wanted = new Map<string, bigint>();
+  for (const r of resolved) {
+    if ("stockKey" in r) wanted.set(r.stockKey, (wanted.get(r.stockKey) ?? 0n) + r.qty);
+  }
+
   const out: QuotedLine[] = [];
   const problems: QuoteProblem[] = [];
+  const shortReported = new Set<string>();
   let subtotal = 0n;
-  for (const line of lines) {
-    const item = byId.get(line.productId);
-    if (!item) {
-      problems.push({ code: "UNKNOWN_PRODUCT", productId: line.productId });
+  for (const r of resolved) {
+    if (!("stockKey" in r)) {
+      problems.push(r);
       continue;
     }
-    const qty = quantityOk(line.quantity, item.unit);
-    if (qty === undefined) {
-      problems.push({ code: "BAD_QUANTITY", productId: item.id, quantity: String(line.quantity) });
-      continue;
-    }
-    const min = toHundredths(item.minQuantity);
-    if (qty < min) {
-      problems.push({
-        code: "BELOW_MINIMUM",
-        productId: item.id,
-        name: item.name,
-        minimum: Number(item.minQuantity),
-        unit: item.unit,
-      });
-      continue;
-    }
-    if (item.unit === "g") {
-      const priced = weightRate(
-        item.prices.filter((p) => p.kind === "weight"),
-        qty,
-      );
-      if (!priced) {
-        problems.push({ code: "NO_PRICE", productId: item.id, name: item.name });
-        continue;
-      }
-      if (item.stock !== null && toHundredths(item.stock) < qty) {
+    const { item, qty } = r;
+    const total = wanted.get(r.stockKey) ?? qty;
+    // Stock in hundredths: grams of the product, or pieces of the variant.
+    const stock =
+      r.variant !== undefined
+        ? r.variant.stock === null
+          ? null
+          : BigInt(r.variant.stock) * 100n
+        : item.stock === null
+          ? null
+          : toHundredths(item.stock);
+    if (stock !== null && stock < total) {
+      // One problem per product (or variant), however many lines ask for it.
+      if (!shortReported.has(r.stockKey)) {
+        shortReported.add(r.stockKey);
         problems.push({
           code: "OUT_OF_STOCK",
           productId: item.id,
           name: item.name,
-          available: Number(item.stock),
+          available: r.variant !== undefined ? (r.variant.stock ?? 0) : Number(item.stock),
         });
-        continue;
       }
-      subtotal += priced.total;
+      continue;
+    }
+    if (r.weight) {
+      const { tier, total: lineTotal } = r.weight;
+      subtotal += lineTotal;
       out.push({
         product_id: item.id,
         product_name: item.name,
@@ -130,43 +186,15 @@ export function quote(catalog: CatalogItem[], lines: QuoteLineInput[], opts: Quo
         variant_label: null,
         quantity: Number(qty) / 100,
         unit: "g",
-        price_per_unit: fromCents(
-          divRound(toCents(priced.tier.price) * 100n, toHundredths(priced.tier.grams!)),
-        ),
-        total_price: fromCents(priced.total),
+        price_per_unit: fromCents(divRound(toCents(tier.price) * 100n, toHundredths(tier.grams!))),
+        total_price: fromCents(lineTotal),
       });
       continue;
     }
-    const variants = item.prices.filter((p) => p.kind === "variant");
-    let variant: PriceOption | undefined;
-    if (line.variantId) {
-      variant = variants.find((v) => v.id === line.variantId);
-      if (!variant) {
-        problems.push({ code: "UNKNOWN_VARIANT", productId: item.id, variantId: line.variantId });
-        continue;
-      }
-    } else if (variants.length === 1) {
-      variant = variants[0];
-    } else {
-      problems.push({
-        code: "VARIANT_REQUIRED",
-        productId: item.id,
-        name: item.name,
-        options: variants.map((v) => v.label),
-      });
-      continue;
-    }
-    if (!variant) {
-      problems.push({ code: "NO_PRICE", productId: item.id, name: item.name });
-      continue;
-    }
+    const variant = r.variant!;
     const pieces = qty / 100n;
-    if (variant.stock !== null && BigInt(variant.stock) < pieces) {
-      problems.push({ code: "OUT_OF_STOCK", productId: item.id, name: item.name, available: variant.stock });
-      continue;
-    }
-    const total = toCents(variant.price) * pieces;
-    subtotal += total;
+    const lineTotal = toCents(variant.price) * pieces;
+    subtotal += lineTotal;
     out.push({
       product_id: item.id,
       product_name: item.name,
@@ -177,12 +205,25 @@ export function quote(catalog: CatalogItem[], lines: QuoteLineInput[], opts: Quo
       quantity: Number(pieces),
       unit: "pcs",
       price_per_unit: variant.price,
-      total_price: fromCents(total),
+      total_price: fromCents(lineTotal),
     });
   }
-  const fee = toCents(opts.deliveryFee);
-  let discount = toCents(opts.discount ?? "0");
-  if (discount < 0n) discount = 0n;
+
+  if (subtotal > MAX_MONEY_CENTS) {
+    throw amountError(
+      "items",
+      "TOTAL_TOO_LARGE",
+      `the items come to ${shown(subtotal)}, more than one order can hold (${shown(MAX_MONEY_CENTS)}); split the order`,
+    );
+  }
+  if (subtotal + fee > MAX_MONEY_CENTS) {
+    throw amountError(
+      "deliveryFee",
+      "TOTAL_TOO_LARGE",
+      `the items (${shown(subtotal)}) plus the delivery fee (${shown(fee)}) come to more than one order can hold (${shown(MAX_MONEY_CENTS)})`,
+    );
+  }
+  let discount = discountCents(opts.discount);
   if (discount > subtotal + fee) discount = subtotal + fee;
   return {
     lines: out,
@@ -193,4 +234,46 @@ export function quote(catalog: CatalogItem[], lines: QuoteLineInput[], opts: Quo
     currency: opts.currency,
     problems,
   };
+}
+
+/** Finds the product, checks the quantity and the minimum, and picks the tier or the variant. */
+function resolveLine(byId: Map<string, CatalogItem>, line: QuoteLineInput): QuoteProblem | ResolvedLine {
+  const item = byId.get(line.productId);
+  if (!item) return { code: "UNKNOWN_PRODUCT", productId: line.productId };
+  const qty = quantityOk(line.quantity, item.unit);
+  if (qty === undefined) return { code: "BAD_QUANTITY", productId: item.id, quantity: String(line.quantity) };
+  if (qty < toHundredths(item.minQuantity)) {
+    return {
+      code: "BELOW_MINIMUM",
+      productId: item.id,
+      name: item.name,
+      minimum: Number(item.minQuantity),
+      unit: item.unit,
+    };
+  }
+  if (item.unit === "g") {
+    const weight = weightRate(
+      item.prices.filter((p) => p.kind === "weight"),
+      qty,
+    );
+    if (!weight) return { code: "NO_PRICE", productId: item.id, name: item.name };
+    return { item, qty, weight, stockKey: item.id };
+  }
+  const variants = item.prices.filter((p) => p.kind === "variant");
+  let variant: PriceOption | undefined;
+  if (line.variantId) {
+    variant = variants.find((v) => v.id === line.variantId);
+    if (!variant) return { code: "UNKNOWN_VARIANT", productId: item.id, variantId: line.variantId };
+  } else if (variants.length === 1) {
+    variant = variants[0];
+  } else {
+    return {
+      code: "VARIANT_REQUIRED",
+      productId: item.id,
+      name: item.name,
+      options: variants.map((v) => v.label),
+    };
+  }
+  if (!variant) return { code: "NO_PRICE", productId: item.id, name: item.name };
+  return { item, qty, variant, stockKey: `${item.id}:${variant.id}` };
 }

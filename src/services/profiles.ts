@@ -168,11 +168,22 @@ export interface ProfileUpdate {
   followupOptOut?: boolean;
 }
 
+/**
+ * Applies the given fields (preferences are merged into the current ones). A key given as
+ * undefined is not given, and an empty preferences object changes nothing; a patch that is left
+ * with nothing to set is a no-op: the current profile is returned, nothing is written and no cache
+ * is invalidated. Unknown id → 404.
+ */
 export async function updateProfile(deps: ProfileDeps, id: string, patch: ProfileUpdate): Promise<Profile> {
   const current = await getProfileById(deps, id);
   if (!current) throw AppError.notFound("Customer");
-  const set: Partial<typeof userProfiles.$inferInsert> = { ...patch };
-  if (patch.preferences) set.preferences = { ...current.preferences, ...patch.preferences };
+  const set: Partial<typeof userProfiles.$inferInsert> = Object.fromEntries(
+    Object.entries(patch).filter(([k, v]) => v !== undefined && k !== "preferences"),
+  );
+  if (patch.preferences && Object.keys(patch.preferences).length > 0) {
+    set.preferences = { ...current.preferences, ...patch.preferences };
+  }
+  if (Object.keys(set).length === 0) return current;
   const [row] = await deps.db.update(userProfiles).set(set).where(eq(userProfiles.id, id)).returning();
   if (!row) throw AppError.notFound("Customer");
   await invalidateProfile(deps.cache, current);

@@ -2,14 +2,15 @@
  * Dynamic settings (shop name, hours, address, fee, time zone, greetings, prompt additions, CRM
  * webhook...), editable in the admin. Stored one row per key; read through settings:dynamic.
  */
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { clearSemanticCache } from "../agent/semantic-cache.js";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
 import type { Db } from "../db/client.js";
 import { settings as settingsTable } from "../db/schema.js";
 import type { Deps } from "../deps.js";
-import { isMoney } from "./money.js";
+import { AppError } from "../errors.js";
+import { isFee } from "./money.js";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
@@ -32,10 +33,15 @@ export const shopSettingsSchema = z.object({
   address: z.string().trim().max(500),
   /** Opening hours in the shop's time zone; close < open means open past midnight. */
   hours: z.object({ open: hhmm, close: hhmm }),
-  deliveryFee: z.string().refine(isMoney, "must be an amount like 100 or 100.00"),
+  deliveryFee: z
+    .string()
+    .refine(isFee, "must be an amount like 100 or 100.00, not negative, at most 99999999.99"),
   greetings: z.record(z.enum(languages), z.string().max(1000)),
   promptAdditions: z.string().max(4000),
-  crmWebhookUrl: z.url().nullable(),
+  /** Only http(s): the order webhooks POST to it (null removes it). */
+  crmWebhookUrl: z
+    .url({ protocol: z.regexes.httpProtocol, error: "must be an http:// or https:// URL" })
+    .nullable(),
   crmWebhookSecret: z.string().min(8).max(200).nullable(),
   conversationTimeoutMinutes: z
     .number()
@@ -78,6 +84,9 @@ export const DEFAULT_SETTINGS: ShopSettings = {
 
 type SettingsDeps = Pick<Deps, "db" | "cache">;
 
+type SettingKey = keyof ShopSettings;
+const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
+
 async function loadSettings(db: Db): Promise<ShopSettings> {
   // Read as text and parse here: Drizzle's jsonb decoder parses a JSON string a second time,
   // so a stored "150.50" would come back as the number 150.5.
@@ -85,7 +94,13 @@ async function loadSettings(db: Db): Promise<ShopSettings> {
     .select({ key: settingsTable.key, json: sql<string>`${settingsTable.value}::text` })
     .from(settingsTable);
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const r of rows) if (r.key in DEFAULT_SETTINGS) merged[r.key] = JSON.parse(r.json);
+  for (const r of rows) {
+    if (!(SETTING_KEYS as string[]).includes(r.key)) continue;
+    // Checked one by one: a stored value the schema no longer accepts (e.g. a non-http webhook
+    // URL saved before that was refused) falls back to its own default, not every setting.
+    const field = shopSettingsSchema.shape[r.key as SettingKey].safeParse(JSON.parse(r.json));
+    if (field.success) merged[r.key] = field.data;
+  }
   const parsed = shopSettingsSchema.safeParse(merged);
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;
 }
@@ -96,17 +111,38 @@ export async function getSettings(deps: SettingsDeps): Promise<ShopSettings> {
   });
 }
 
-/** Validates a partial update against the whole schema, writes it in one transaction, invalidates. */
+/**
+ * Validates a partial update against the whole schema, writes it in one transaction, invalidates.
+ * A null (only the nullable settings accept one) removes the stored row, so the setting reads
+ * back as its default (unset). Nothing is written unless the whole update is valid.
+ */
 export async function updateSettings(
   deps: SettingsDeps & { clock: { now(): Date } },
   patch: Partial<ShopSettings>,
   updatedBy: string,
 ): Promise<ShopSettings> {
+  // A key given as undefined is not given at all.
+  const keys = (Object.keys(patch) as SettingKey[]).filter((k) => patch[k] !== undefined);
   const current = await loadSettings(deps.db);
-  const next = shopSettingsSchema.parse({ ...current, ...patch });
+  if (keys.length === 0) return current; // nothing to change: nothing written, nothing invalidated
+  const parsed = shopSettingsSchema.safeParse({
+    ...current,
+    ...Object.fromEntries(keys.map((k) => [k, patch[k]])),
+  });
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({
+      field: i.path.join(".") || "settings",
+      message: i.message,
+    }));
+    throw new AppError("VALIDATION_FAILED", `${details[0]?.field}: ${details[0]?.message}`, { details });
+  }
+  const next = parsed.data;
+  const removed = keys.filter((k) => next[k] === null);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    for (const key of Object.keys(patch) as Array<keyof ShopSettings>) {
+    if (removed.length > 0) await tx.delete(settingsTable).where(inArray(settingsTable.key, removed));
+    for (const key of keys) {
+      if (next[key] === null) continue;
       await tx
         .insert(settingsTable)
         .values({ key, value: next[key], updatedAt: now, updatedBy })
@@ -119,7 +155,9 @@ export async function updateSettings(
   await deps.cache.delete(CacheKeys.dynamicSettings());
   // Cached general answers (semantic cache) quote hours, fees and the address.
   await clearSemanticCache(deps);
-  return next;
+  const result: Record<string, unknown> = { ...next };
+  for (const key of removed) result[key] = DEFAULT_SETTINGS[key];
+  return result as ShopSettings;
 }
 
 /** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */

@@ -9,9 +9,8 @@ import { agentEvents, memoryFacts } from "../../src/db/schema.js";
 import { getAiPerformance } from "../../src/services/analytics.js";
 import { addMessage, getOrCreateConversation } from "../../src/services/conversations.js";
 import { learnFromText } from "../../src/services/memory/learn.js";
-import { createTestApp, staffAuth } from "../helpers/app.js";
-
-type Json = Record<string, unknown>;
+import { createTestApp } from "../helpers/app.js";
+import { type Json, requester } from "./support.js";
 
 describe("customer endpoints and staff admin", () => {
   const clock = fixedClock("2025-05-01T10:00:00Z");
@@ -19,21 +18,7 @@ describe("customer endpoints and staff admin", () => {
   const A = { cookie: "", id: "", conv: "" };
   const B = { cookie: "", id: "", conv: "" };
 
-  async function req(
-    path: string,
-    init: { method?: string; cookie?: string; body?: unknown; staff?: boolean } = {},
-  ) {
-    const headers: Record<string, string> = {};
-    if (init.cookie) headers.cookie = init.cookie;
-    if (init.staff) Object.assign(headers, staffAuth);
-    if (init.body !== undefined) headers["content-type"] = "application/json";
-    const res = await t.app.request(path, {
-      method: init.method ?? "GET",
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as Json, res };
-  }
+  const req = requester(() => t.app);
 
   beforeAll(async () => {
     t = await createTestApp({ clock });

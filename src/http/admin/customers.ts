@@ -12,8 +12,9 @@ import { listConversationsForProfile } from "../../services/conversations.js";
 import { getFullContext } from "../../services/customer-context.js";
 import * as customers from "../../services/customers.js";
 import { listCustomerOrders } from "../../services/orders/read.js";
+import { getProfileById } from "../../services/profiles.js";
 import { type StaffVariables, staffSecurity } from "../middleware/staff.js";
-import { ErrorSchema, jsonContent } from "../schemas.js";
+import { ErrorSchema, jsonContent, PhoneNumber } from "../schemas.js";
 
 const Loose = (name: string) => z.object({}).loose().openapi(name);
 const Profile = Loose("CustomerProfile");
@@ -34,7 +35,7 @@ const ListQuery = z.object({
 const CustomerPatch = z
   .object({
     displayName: z.string().trim().min(1).max(80).nullable(),
-    phone: z.string().trim().max(40).nullable(),
+    phone: PhoneNumber.nullable(),
     notes: z.string().max(5000).nullable(),
     tags: z.array(z.string().trim().min(1).max(50)).max(30),
     isBlocked: z.boolean(),
@@ -45,6 +46,13 @@ const CustomerPatch = z
   .partial()
   .strict()
   .openapi("CustomerPatch");
+
+/** Whether a parsed patch sets anything: an empty `preferences` merges nothing. */
+function changesSomething(patch: z.infer<typeof CustomerPatch>): boolean {
+  return Object.entries(patch).some(
+    ([k, v]) => v !== undefined && !(k === "preferences" && Object.keys(v as object).length === 0),
+  );
+}
 
 const FactInput = z
   .object({
@@ -164,6 +172,13 @@ export function customerAdminRoutes(deps: Deps) {
     },
   });
 
+  /** The customer's profile; an unknown id is a 404 on every per-customer route. */
+  async function existingCustomer(id: string) {
+    const p = await getProfileById(deps, id);
+    if (!p) throw AppError.notFound("Customer");
+    return p;
+  }
+
   return newRouter<{ Variables: StaffVariables }>()
     .openapi(list, async (c) => {
       const q = c.req.valid("query");
@@ -173,7 +188,10 @@ export function customerAdminRoutes(deps: Deps) {
     .openapi(get, async (c) => c.json(await customers.getCustomer(deps, c.req.valid("param").id), 200))
     .openapi(patch, async (c) => {
       const { id } = c.req.valid("param");
-      return c.json(await customers.updateCustomer(deps, id, c.req.valid("json")), 200);
+      const body = c.req.valid("json");
+      // Nothing to change (`{}`, or only an empty `preferences`): the customer as is, nothing written.
+      if (!changesSomething(body)) return c.json(await existingCustomer(id), 200);
+      return c.json(await customers.updateCustomer(deps, id, body), 200);
     })
     .openapi(del, async (c) => {
       await customers.deleteCustomer(deps, c.req.valid("param").id);
@@ -186,16 +204,17 @@ export function customerAdminRoutes(deps: Deps) {
     })
     .openapi(convs, async (c) => {
       const { id } = c.req.valid("param");
+      await existingCustomer(id);
       return c.json({ items: await listConversationsForProfile(deps, id) }, 200);
     })
     .openapi(orders, async (c) => {
       const { id } = c.req.valid("param");
-      await customers.getCustomer(deps, id);
+      await existingCustomer(id);
       return c.json({ items: await listCustomerOrders(deps, id) }, 200);
     })
     .openapi(facts, async (c) => {
       const { id } = c.req.valid("param");
-      await customers.getCustomer(deps, id);
+      await existingCustomer(id);
       return c.json({ items: await customers.listFacts(deps, id, { includeInactive: true }) }, 200);
     })
     .openapi(addFact, async (c) => {
@@ -204,10 +223,12 @@ export function customerAdminRoutes(deps: Deps) {
     })
     .openapi(patchFact, async (c) => {
       const { id, factId } = c.req.valid("param");
+      await existingCustomer(id);
       return c.json(await customers.updateFact(deps, id, factId, c.req.valid("json")), 200);
     })
     .openapi(delFact, async (c) => {
       const { id, factId } = c.req.valid("param");
+      await existingCustomer(id);
       await customers.deleteFact(deps, id, factId);
       return c.json({ deleted: true }, 200);
     })

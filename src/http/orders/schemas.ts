@@ -1,13 +1,21 @@
 /** Request and response schemas of /api/orders. */
 import { z } from "@hono/zod-openapi";
+import { AMOUNT_RE, FEE_RE } from "../../services/money.js";
 import { PAYMENT_METHODS } from "../../services/orders/create.js";
 import { ORDER_STATUSES } from "../../services/orders/lifecycle.js";
+import { PhoneNumber } from "../schemas.js";
 
 const uuid = z.uuid();
-const money = z
-  .union([z.string(), z.number()])
-  .transform((v) => (typeof v === "number" ? v.toFixed(2) : v.trim()))
-  .refine((v) => /^\d{1,10}(\.\d{1,2})?$/.test(v), "must be a non-negative amount like 100 or 100.50");
+/** A non-negative amount matching `re` (money.ts: FEE_RE or AMOUNT_RE), as a trimmed string. */
+const amount = (re: RegExp, message: string) =>
+  z
+    .union([z.string(), z.number()])
+    .transform((v) => (typeof v === "number" ? v.toFixed(2) : v.trim()))
+    .refine((v) => re.test(v), message);
+/** At most 99,999,999.99, so a fee can never by itself make an order too large to store. */
+const fee = amount(FEE_RE, "must be a non-negative amount like 100 or 100.50, at most 99999999.99");
+/** Fits a money column; the quote cuts a discount larger than subtotal + fee down to it. */
+const discount = amount(AMOUNT_RE, "must be a non-negative amount like 100 or 100.50, at most 9999999999.99");
 
 export const OrderItemInput = z.object({
   productId: uuid,
@@ -20,10 +28,7 @@ export const CreateOrderBody = z
     items: z.array(OrderItemInput).min(1).max(50),
     contactInfo: z.object({
       name: z.string().trim().min(1).max(100).optional(),
-      phone: z
-        .string()
-        .trim()
-        .regex(/^\+?[\d\s().-]{6,24}$/, "must be a phone number"),
+      phone: PhoneNumber,
       email: z.email().max(200).optional(),
     }),
     deliveryAddress: z.string().trim().min(3).max(500),
@@ -36,9 +41,9 @@ export const CreateOrderBody = z
     /** Staff only; ignored for customers (the cookie names the customer). */
     userProfileId: uuid.optional(),
     /** Staff only; ignored for customers. */
-    deliveryFee: money.optional(),
+    deliveryFee: fee.optional(),
     /** Staff only; ignored for customers. */
-    discount: money.optional(),
+    discount: discount.optional(),
     /** A retried submit with the same key returns the first order. */
     idempotencyKey: z.string().trim().min(8).max(100).optional(),
   })

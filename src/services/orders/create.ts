@@ -110,6 +110,7 @@ const updatedConversation = rowReader(conversations, "c", "c.");
  * $8 subtotal, $9 delivery fee, $10 discount, $11 total, $12 currency, $13 contact, $14 address,
  * $15 notes, $16 location, $17 payment method, $18 order source, $19 idempotency key,
  * $20 event channel, $21 alert dedupe key (null: no alert), $22 alert payload.
+ * The customer's total_spent stops at its column's largest value rather than fail the order.
  */
 const CREATE_SQL = `with pr as (
     select 1 from user_profiles where id = $2::uuid
@@ -129,7 +130,7 @@ const CREATE_SQL = `with pr as (
     returning *
   ), p as (
     update user_profiles set total_orders = user_profiles.total_orders + 1,
-      total_spent = user_profiles.total_spent + o.total_amount,
+      total_spent = least(user_profiles.total_spent + o.total_amount, 9999999999.99),
       phone = o.contact_info->>'phone',
       display_name = case
         when coalesce(user_profiles.display_name, '') = '' and coalesce(o.contact_info->>'name', '') <> ''

@@ -1,5 +1,5 @@
 /** Helpers shared by the cache tests: a unique Redis namespace per run and its cleanup. */
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { Redis } from "ioredis";
 import { expect, vi } from "vitest";
 import { IoRedisDriver } from "../../src/cache/drivers/ioredis.js";
@@ -60,13 +60,71 @@ export function manualClock(start = Date.now()) {
  * and those the scripts they ran issued, in execution order. `settle()` waits until MONITOR has
  * reported everything run so far (an ECHO marker it must see come back).
  */
+/**
+ * Redis's MONITOR over a plain socket. (ioredis's monitor() marks the connection as monitoring
+ * only a microtask after MONITOR's +OK, so on a busy Redis the first line, arriving in the same
+ * chunk, is taken for a reply nobody waits for: "Command queue state error".)
+ */
+async function monitorRedis(onLine: (args: string[], source: string) => void) {
+  const url = new URL(REDIS_URL);
+  const socket = connect(Number(url.port || 6379), url.hostname);
+  let buffered = "";
+  let ok!: () => void;
+  const started = new Promise<void>((r) => {
+    ok = r;
+  });
+  socket.setEncoding("utf8");
+  socket.on("data", (chunk: string) => {
+    buffered += chunk;
+    let end = buffered.indexOf("\r\n");
+    while (end >= 0) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      if (line === "+OK") ok();
+      else if (line.startsWith("+")) {
+        // +1712098529.327989 [0 127.0.0.1:62763] "set" "key" "value"   (source "lua" for scripts)
+        const m = /^\+[\d.]+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+        if (m) onLine(monitorArgs(m[2] ?? ""), m[1] === "lua" ? "lua" : (m[1] ?? ""));
+      }
+      end = buffered.indexOf("\r\n");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  socket.write("MONITOR\r\n");
+  await started;
+  return socket;
+}
+
+/** The quoted arguments of a MONITOR line, unescaped (\", \\, \n, \r, \t, \xHH). */
+function monitorArgs(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    out.push(
+      (m[1] ?? "").replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_all, e: string) =>
+        e.length === 3
+          ? String.fromCharCode(Number.parseInt(e.slice(1), 16))
+          : e === "n"
+            ? "\n"
+            : e === "r"
+              ? "\r"
+              : e === "t"
+                ? "\t"
+                : e,
+      ),
+    );
+  }
+  return out;
+}
+
 export async function watchNamespace(namespace: string) {
   const commands: string[][] = [];
   const scripted: string[][] = [];
   const marks: string[] = [];
   const echo = new Redis(REDIS_URL);
-  const monitor = await new Redis(REDIS_URL).monitor();
-  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+  const monitor = await monitorRedis((args, source) => {
     if (!args.some((x) => String(x).startsWith(namespace))) return;
     if (String(args[0]).toLowerCase() === "echo") marks.push(String(args[1]));
     else (source === "lua" ? scripted : commands).push(args);
@@ -84,7 +142,7 @@ export async function watchNamespace(namespace: string) {
       scripted.length = 0;
     },
     close() {
-      monitor.disconnect();
+      monitor.destroy();
       echo.disconnect();
     },
   };

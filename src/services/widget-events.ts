@@ -32,10 +32,12 @@ export async function recordWidgetEvent(
     conversationId: conv?.userProfileId === profile.id ? conv.id : null,
     channel: "web",
     eventData: {
+      // Where the customer saw the product (the widget sends "agent_recommendation" for cards in
+      // the chat); "widget" when it does not say.
+      source: "widget",
       ...(e.data ?? {}),
       ...(e.productId ? { productId: e.productId } : {}),
       ...(e.productName ? { productName: e.productName } : {}),
-      source: "widget",
     },
     at: deps.clock.now(),
   });

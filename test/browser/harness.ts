@@ -49,6 +49,8 @@ export interface RunningShop {
   url: string;
   port: number;
   app: Awaited<ReturnType<typeof createTestApp>>["app"];
+  /** The app's dependencies, for a test that checks what reached the database. */
+  deps: Awaited<ReturnType<typeof createTestApp>>["deps"];
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startShop(opts: TestDepsOptions = {}): Promise<RunningShop
     url: `http://127.0.0.1:${port}`,
     port,
     app,
+    deps,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await close();

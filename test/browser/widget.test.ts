@@ -2,8 +2,11 @@
  * The customer's path through the chat widget on the demo shop page, then the staff's path
  * through the dashboard for the same order.
  */
+import { eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agentEvents } from "../../src/db/schema.js";
+import { staffAuth } from "../helpers/app.js";
 import {
   ensureWebBuild,
   hasChromium,
@@ -23,6 +26,23 @@ interface CatalogItem {
   minQuantity: string;
   inStock: boolean;
   prices: Array<{ grams: string | null; price: string }>;
+}
+
+interface SentEvent {
+  type: string;
+  productId?: string;
+  productName?: string;
+  conversationId?: string;
+  data?: Record<string, unknown>;
+}
+
+/** The bodies of the page's POST /api/events requests, in the order it sent them. */
+function watchWidgetEvents(page: Page): SentEvent[] {
+  const sent: SentEvent[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/api/events") sent.push(r.postDataJSON());
+  });
+  return sent;
 }
 
 describe.skipIf(!hasChromium)("chat widget in a real browser", () => {
@@ -95,16 +115,86 @@ describe.skipIf(!hasChromium)("chat widget in a real browser", () => {
     await page.getByLabel("Язык").selectOption("en");
   });
 
-  it("recommends products in the chat and adds one from its card", async () => {
+  it("recommends products in the chat, counts each card shown once and the one added", async () => {
     if (!hasChat) return;
+    const sent = watchWidgetEvents(page);
+    const rows = (type: "product_view" | "product_click") =>
+      shop.deps.db.select().from(agentEvents).where(eq(agentEvents.eventType, type));
     await page.getByRole("textbox", { name: /Ask about/ }).fill("Recommend something relaxing");
     await page.keyboard.press("Enter");
-    const card = page.getByTestId("product-card").first();
-    await card.waitFor({ timeout: 20_000 });
-    await card.getByRole("button", { name: /^Add/ }).click();
+    const cards = page.getByTestId("product-card");
+    await cards.first().waitFor({ timeout: 20_000 });
+    // The cards' headings carry the product ids (id="p-<uuid>").
+    const shown = await cards
+      .locator("h4")
+      .evaluateAll((hs) => hs.map((h) => ({ id: h.id.slice(2), name: h.textContent ?? "" })));
+    expect(shown.length).toBeGreaterThan(0);
+    const ids = shown.map((p) => p.id).sort();
+    const conversationId = await page.evaluate(
+      (key) => JSON.parse(localStorage.getItem(key) ?? "{}").state?.conversationId as string,
+      `shopkeeper-widget:${shop.url}`,
+    );
+    expect(conversationId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // One product_view per card shown, sent as an agent recommendation, stored for this customer.
+    await expect.poll(async () => (await rows("product_view")).length).toBe(shown.length);
+    const views = await rows("product_view");
+    expect(views.map((v) => v.eventData.productId).sort()).toEqual(ids);
+    expect(views.map((v) => v.eventData.productName).sort()).toEqual(shown.map((p) => p.name).sort());
+    for (const v of views) {
+      expect(v).toMatchObject({ conversationId, channel: "web" });
+      expect(v.eventData.source).toBe("agent_recommendation");
+    }
+    expect(new Set(views.map((v) => v.userProfileId)).size).toBe(1);
+    const viewsSent = sent.filter((e) => e.type === "product_view");
+    expect(viewsSent.map((e) => e.productId).sort()).toEqual(ids);
+    for (const e of viewsSent) expect(e.data).toMatchObject({ source: "agent_recommendation" });
+
+    // The funnel now has a customer at its product_view step.
+    const res = await shop.app.request("/api/analytics?metric=funnel", { headers: staffAuth });
+    const { funnel } = (await res.json()) as { funnel: { steps: Array<{ step: string; count: number }> } };
+    expect(funnel.steps.find((s) => s.step === "product_view")?.count).toBe(1);
+
+    // Showing the same cards again (another tab and back, a reload) does not count them again.
+    await page.getByRole("button", { name: /^Cart/ }).click();
+    await page.getByRole("button", { name: "Chat", exact: true }).click();
+    await page.reload();
+    await cards.first().waitFor();
+
+    // Adding from a card is a product_click.
+    await cards.first().getByRole("button", { name: /^Add/ }).click();
     await expect.poll(() => page.getByTestId("cart-count").textContent()).toBe("1");
+    await expect.poll(async () => (await rows("product_click")).length).toBe(1);
+    const [click] = await rows("product_click");
+    expect(click).toMatchObject({ conversationId, userProfileId: views[0]?.userProfileId });
+    expect(click?.eventData).toMatchObject({ productId: shown[0]?.id, action: "add_to_cart" });
+    expect(sent.find((e) => e.type === "product_click")?.data).toMatchObject({
+      source: "agent_recommendation",
+    });
+    // Sent after the remount and the reload: any repeated view would have been sent before it.
+    expect(sent.filter((e) => e.type === "product_view")).toHaveLength(shown.length);
+    expect(await rows("product_view")).toHaveLength(shown.length);
     await screenshot(page, "widget-chat-cards");
     await page.getByRole("button", { name: "Chat", exact: true }).click();
+  });
+
+  it("keeps chatting and adding to the cart when the events endpoint fails", async () => {
+    if (!hasChat) return;
+    const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const p = await other.newPage();
+    p.setDefaultTimeout(10_000);
+    const otherErrors = watchErrors(p);
+    await p.route("**/api/events", (route) => route.abort("connectionrefused"));
+    await p.goto(shop.url);
+    await p.getByTestId("launcher").click();
+    await p.getByRole("textbox", { name: /Ask about/ }).fill("Recommend something relaxing");
+    await p.keyboard.press("Enter");
+    const card = p.getByTestId("product-card").first();
+    await card.waitFor({ timeout: 20_000 });
+    await card.getByRole("button", { name: /^Add/ }).click();
+    await expect.poll(() => p.getByTestId("cart-count").textContent()).toBe("1");
+    expect(otherErrors).toEqual([]);
+    await other.close();
   });
 
   it("orders through the widget and shows the server's order number and total", async () => {

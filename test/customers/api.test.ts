@@ -144,7 +144,7 @@ describe("customer endpoints and staff admin", () => {
     const [ev] = await t.deps.db.select().from(agentEvents).where(eq(agentEvents.eventType, "product_view"));
     // B's conversation id is not attached to A's event.
     expect(ev).toMatchObject({ userProfileId: A.id, conversationId: null, channel: "web" });
-    expect(ev?.eventData).toMatchObject({ productName: "Purple Haze", source: "widget" });
+    expect(ev?.eventData).toMatchObject({ productName: "Purple Haze", source: "card" });
     const spoof = await req("/api/events", {
       method: "POST",
       cookie: A.cookie,

@@ -131,6 +131,29 @@ export interface NewOrder {
   conversationId?: string;
 }
 
+export type WidgetEventType = "voice_input" | "product_view" | "product_click";
+/** Small extra facts of an event: at most 10 keys, scalar values (strings up to 200 chars). */
+export type EventData = Record<string, string | number | boolean>;
+/** What an event is about; the server keeps a conversation id only when it is the customer's. */
+export interface EventSubject {
+  productId?: string;
+  productName?: string;
+  conversationId?: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The subject fields in the shape POST /api/events accepts (a malformed one is left out, not sent). */
+function eventSubject(about: EventSubject) {
+  const name = about.productName?.trim().slice(0, 200);
+  return {
+    productId: about.productId && UUID.test(about.productId) ? about.productId : undefined,
+    productName: name || undefined,
+    conversationId:
+      about.conversationId && UUID.test(about.conversationId) ? about.conversationId : undefined,
+  };
+}
+
 export function customerApi(client: ApiClient) {
   return {
     /** Streams a chat turn: calls onDelta for each text chunk and resolves with the final event. */
@@ -178,16 +201,17 @@ export function customerApi(client: ApiClient) {
     /** The customer's conversation (after a time): how staff replies reach the web widget. */
     messages: (conversationId: string, after?: string | null) =>
       client.get("/api/agent/messages", S.ConversationMessages, { conversationId, after }),
-    /** Analytics events the browser observes itself (voice input). Needs POST /api/events. */
-    trackEvent: (
-      type: "voice_input" | "product_click" | "product_view",
-      data: Record<string, unknown> = {},
-    ) =>
+    /**
+     * Analytics events the browser observes itself (voice input, product cards viewed or
+     * clicked), for POST /api/events. Fire-and-forget: resolves to whether it was recorded and
+     * never rejects, so a failed event never breaks what the customer is doing.
+     */
+    trackEvent: (type: WidgetEventType, data: EventData = {}, about: EventSubject = {}) =>
       fetch(`${client.base}/api/events`, {
         method: "POST",
         credentials: "include",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ type, data }),
+        body: JSON.stringify({ type, ...eventSubject(about), data }),
         keepalive: true,
       }).then(
         (r) => r.ok,

@@ -5,6 +5,7 @@ import { LANGUAGES } from "./i18n.js";
 import { ProductCard } from "./ProductCard.js";
 import { RichText } from "./RichText.js";
 import { useSpeech } from "./speech.js";
+import { trackProduct } from "./tracking.js";
 
 const STAFF_POLL_MS = 5_000;
 
@@ -34,6 +35,19 @@ export function ChatView({ inputRef }: { inputRef: React.RefObject<HTMLTextAreaE
     }, STAFF_POLL_MS);
     return () => clearInterval(timer);
   }, [api, conversationId, pollStaff]);
+
+  // product_view: once per card of each reply, when the chat shows it (markCardsSeen lets only
+  // one pass send them, so re-renders, a remount or a reload never count the same cards again).
+  useEffect(() => {
+    const { conversationId, markCardsSeen } = useStore.getState();
+    const where = { source: "agent_recommendation", conversationId } as const;
+    for (const m of messages) {
+      if (!m.cardsUnseen || !m.cards || !markCardsSeen(m.id)) continue;
+      m.cards.forEach((p, i) => {
+        trackProduct(api, "product_view", p, where, { position: i + 1 });
+      });
+    }
+  }, [api, messages, useStore]);
 
   const lastContent = messages.at(-1)?.content;
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the newest message grows
@@ -99,7 +113,7 @@ export function ChatView({ inputRef }: { inputRef: React.RefObject<HTMLTextAreaE
             {m.cards && m.cards.length > 0 ? (
               <div className="grid gap-2 pl-0">
                 {m.cards.map((p) => (
-                  <ProductCard key={p.id} product={p} />
+                  <ProductCard key={p.id} product={p} source="agent_recommendation" />
                 ))}
               </div>
             ) : null}

@@ -3,6 +3,7 @@ import { formatMoney } from "../shared/format.js";
 import { CheckIcon, PlusIcon } from "../shared/icons.js";
 import type { PriceTier, Product } from "../shared/schemas.js";
 import { useStrings, useWidget } from "./context.js";
+import { type ProductSource, trackProduct } from "./tracking.js";
 
 const TYPE_STYLE: Record<string, string> = {
   indica: "bg-violet-50 text-violet-700 ring-violet-200",
@@ -16,9 +17,9 @@ function defaultTier(product: Product): PriceTier | undefined {
   return product.prices.find((p) => (p.grams ?? Number.POSITIVE_INFINITY) >= min) ?? product.prices[0];
 }
 
-export function ProductCard({ product }: { product: Product }) {
+export function ProductCard({ product, source }: { product: Product; source: ProductSource }) {
   const t = useStrings();
-  const { useStore } = useWidget();
+  const { api, useStore } = useWidget();
   const addToCart = useStore((s) => s.addToCart);
   const [tierIndex, setTierIndex] = useState(() => {
     const tier = defaultTier(product);
@@ -31,6 +32,13 @@ export function ProductCard({ product }: { product: Product }) {
   const add = () => {
     if (!tier) return;
     addToCart(product, tier);
+    trackProduct(
+      api,
+      "product_click",
+      product,
+      { source, conversationId: useStore.getState().conversationId },
+      { action: "add_to_cart", option: tier.label.slice(0, 200) },
+    );
     setJustAdded(true);
     setTimeout(() => setJustAdded(false), 1500);
   };

@@ -14,6 +14,11 @@ export interface ChatMessage {
   role: "user" | "assistant" | "staff";
   content: string;
   cards?: Product[];
+  /**
+   * The cards are not counted as viewed yet (product_view): set when they arrive, cleared when
+   * the chat shows them. Persisted, so a reload does not count the same cards again.
+   */
+  cardsUnseen?: boolean;
   /** The assistant is still streaming this message. */
   pending?: boolean;
   error?: boolean;
@@ -68,6 +73,8 @@ interface WidgetState {
   removeLine(key: string): void;
   orderPlaced(order: Order): void;
   newConversation(): void;
+  /** Clears a reply's `cardsUnseen`; true only for the call that cleared it (count views once). */
+  markCardsSeen(id: string): boolean;
   send(api: CustomerApi, text: string): Promise<void>;
   /** Fetches what staff wrote since the last poll and appends it to the chat. */
   pollStaff(api: CustomerApi): Promise<void>;
@@ -137,6 +144,13 @@ export function createWidgetStore(storageKey: string, initialLanguage: Language)
           }));
         },
         newConversation: () => set({ messages: [], conversationId: null, syncedAt: null, view: "chat" }),
+        markCardsSeen(id) {
+          if (!get().messages.some((m) => m.id === id && m.cardsUnseen)) return false;
+          set((s) => ({
+            messages: s.messages.map((m) => (m.id === id ? { ...m, cardsUnseen: undefined } : m)),
+          }));
+          return true;
+        },
         async send(api, raw) {
           const text = raw.trim();
           if (!text || get().busy) return;
@@ -166,6 +180,7 @@ export function createWidgetStore(storageKey: string, initialLanguage: Language)
               patchReply((m) => ({
                 content: m.content || final.content || "",
                 cards: final.productCards.length > 0 ? final.productCards : undefined,
+                cardsUnseen: final.productCards.length > 0 || undefined,
                 pending: false,
               }));
             }

@@ -327,11 +327,16 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   })) as StartCounters | undefined;
   if (!r) throw new Error("turn start: conversation or profile vanished");
   const message = messageOf(id, conv, "user", input.text, input.language, now, [], input.metadata);
+  // The takeover as the database has it now: staff may have taken over or handed back since
+  // `conv` was read (before the lock), and this copy is what the next turn reads.
+  const takeover =
+    r.takeover_until instanceof Date ? r.takeover_until.toISOString() : (r.takeover_until ?? null);
   const conversation: Conversation = {
     ...conv,
     lastMessageAt: nowIso,
     messageCount: Number(r.message_count),
     language: input.language,
+    takeoverUntil: takeover,
   };
   const newVisit = Number(r.total_visits) !== profile.totalVisits;
   const updatedProfile: Profile = {
@@ -382,8 +387,6 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
   // deleted on every tier).
   if (newVisit) entries.push({ key: CacheKeys.fullContext(profile.id), value: undefined, ttl: 0 });
   await deps.cache.setMany(entries);
-  const takeover =
-    r.takeover_until instanceof Date ? r.takeover_until.toISOString() : (r.takeover_until ?? null);
   return {
     message,
     conversation,

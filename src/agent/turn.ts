@@ -178,7 +178,12 @@ async function lockedTurn(
     await finishTurn(deps, saveInput(start, content, language, [], session, state, []));
     return result({ content, notificationSent: false, silent: false, timing: timing(started, 0) });
   };
-  if (isTakenOver(conversation, now)) return silent(await saved);
+  // Taken over as read before the lock: confirmed by the database's value the message's
+  // statement returns (staff may have handed the conversation back meanwhile).
+  if (isTakenOver(conversation, now)) {
+    const start = await saved;
+    if (isTakenOver({ takeoverUntil: start.takeoverUntil }, now)) return silent(start);
+  }
   const [catalog, context, session] = await Promise.all([
     listCatalog(deps),
     getFullContext(deps, profile.id),

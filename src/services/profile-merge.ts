@@ -4,7 +4,7 @@
  * survivor, statistics are summed, and the absorbed profile is left as a tombstone with
  * `mergedInto`, so nothing is lost and old identities still resolve to the survivor.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.js";
 import {
   agentEvents,
@@ -55,8 +55,16 @@ export async function mergeProfiles(
 ): Promise<MergeResult> {
   if (opts.survivorId === opts.absorbedId)
     throw new AppError("CONFLICT", "cannot merge a profile into itself");
-  const [keep] = await tx.select().from(userProfiles).where(eq(userProfiles.id, opts.survivorId));
-  const [gone] = await tx.select().from(userProfiles).where(eq(userProfiles.id, opts.absorbedId));
+  // Both rows locked (in id order, so two merges cannot deadlock) and read as they are now: an
+  // order or a turn committing meanwhile adds to the counters first, and the sums include it.
+  const locked = await tx
+    .select()
+    .from(userProfiles)
+    .where(inArray(userProfiles.id, [opts.survivorId, opts.absorbedId]))
+    .orderBy(userProfiles.id)
+    .for("update");
+  const keep = locked.find((p) => p.id === opts.survivorId);
+  const gone = locked.find((p) => p.id === opts.absorbedId);
   if (!keep || !gone) throw AppError.notFound("Customer");
 
   const movedConversations = await tx

@@ -7,6 +7,7 @@ import { createOfflineModel } from "../../src/agent/models/offline.js";
 import { cosine, localEmbedding } from "../../src/agent/semantic-cache.js";
 import { runTurn } from "../../src/agent/turn.js";
 import { createCache } from "../../src/cache/index.js";
+import { CacheKeys } from "../../src/cache/keys.js";
 import { systemClock } from "../../src/clock.js";
 import { agentSessions, llmTraces, messages, semanticCache } from "../../src/db/schema.js";
 import type { Deps } from "../../src/deps.js";
@@ -175,6 +176,26 @@ describe("the customer's message is written while the model runs", () => {
       "Посоветуй что-нибудь для сна",
     );
     expect(rows.filter((m) => m.role === "assistant")).toHaveLength(1);
+  });
+
+  test("handed back in the database but still taken over in the cache: the turn answers, and the cache heals", async () => {
+    const c = await customer(deps);
+    const first = await c.say("hello");
+    const key = CacheKeys.conversation(first.conversationId);
+    const cached = await deps.cache.get<Record<string, unknown>>(key);
+    expect(cached).toBeDefined();
+    // A copy read before staff released the conversation: it still says taken over.
+    await deps.cache.set(
+      key,
+      { ...cached, takeoverUntil: new Date(deps.clock.now().getTime() + 10 * 60_000).toISOString() },
+      { ttl: 600 },
+    );
+    const r = await c.say("Посоветуй что-нибудь для сна");
+    expect(r.silent).toBe(false);
+    expect(r.content).not.toBe("");
+    expect((await deps.cache.get<{ takeoverUntil: string | null }>(key))?.takeoverUntil).toBeNull();
+    // And the next message is answered too.
+    expect((await c.say("How much is OG Kush?")).silent).toBe(false);
   });
 
   test("blocked in the database but not yet in the cache: the reply is the refusal", async () => {

@@ -129,6 +129,7 @@ export function orderWebhookPayload(event: string, order: Order, at: Date) {
       deliveryLocation: order.deliveryLocation,
       paymentMethod: order.paymentMethod,
       paymentStatus: order.paymentStatus,
+      estimatedDelivery: order.estimatedDelivery,
       source: order.orderSource,
       assignedTo: order.assignedTo,
       cancellationReason: order.cancellationReason,

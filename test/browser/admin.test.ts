@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { staffAuth } from "../helpers/app.js";
 import {
   ensureWebBuild,
   hasChromium,
@@ -43,6 +44,60 @@ describe.skipIf(!hasChromium)("admin dashboard in a real browser", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Orders" }).waitFor();
     expect(await page.getByText("Signed in as").textContent()).toContain("Signed in as");
+  });
+
+  it("marks an order paid and sets its estimated delivery from the order's detail", async () => {
+    type Tier = { grams: string | number | null };
+    type Item = { id: string; minQuantity: string | number; prices: Tier[] };
+    type OrderJson = {
+      id: string;
+      orderNumber: string;
+      paymentStatus: string;
+      estimatedDelivery: string | null;
+    };
+    const catalog = (await (await shop.app.request("/api/catalog?category=flower")).json()) as {
+      items: Item[];
+    };
+    // A flower with a weighed price at or above its minimum, ordered at that weight.
+    const fits = (p: Item) => (t: Tier) => t.grams !== null && Number(t.grams) >= Number(p.minQuantity);
+    const product = catalog.items.find((p) => p.prices.some(fits(p)));
+    const tier = product?.prices.find(fits(product));
+    if (!product || !tier) throw new Error("the demo catalog has no weighed flower");
+    const placed = await shop.app.request("/api/orders", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        items: [{ productId: product.id, quantity: Number(tier.grams) }],
+        contactInfo: { name: "Pay Later", phone: "+66 81 234 5678" },
+        deliveryAddress: "7 Market Street, Lamai",
+        paymentMethod: "transfer",
+      }),
+    });
+    expect(placed.status).toBe(201);
+    const order = (await placed.json()) as OrderJson;
+    const fromApi = async () =>
+      (await (
+        await shop.app.request(`/api/orders?orderId=${order.id}`, { headers: staffAuth })
+      ).json()) as OrderJson;
+
+    await page.goto(`${shop.url}/admin/orders/${order.id}`);
+    const payment = page.getByTestId("order-payment");
+    await payment.waitFor();
+    expect(await payment.innerText()).toContain("Unpaid");
+    await payment.getByRole("button", { name: "Mark paid" }).click();
+    await payment.getByRole("button", { name: "Mark refunded" }).waitFor();
+    expect((await fromApi()).paymentStatus).toBe("paid");
+    await expect.poll(() => page.getByTestId("order-detail").innerText()).toMatch(/payment: paid/i);
+    await expect
+      .poll(() => page.getByTestId("order-row").filter({ hasText: order.orderNumber }).innerText())
+      .toContain("Paid");
+
+    await page.getByLabel("Estimated delivery").fill("2030-05-01T18:30");
+    await payment.getByRole("button", { name: "Save time" }).click();
+    const expected = await page.evaluate(() => new Date("2030-05-01T18:30").toISOString());
+    await expect.poll(async () => (await fromApi()).estimatedDelivery).toBe(expected);
+    await expect.poll(() => page.getByTestId("order-eta-value").innerText()).toContain("2030");
+    await screenshot(page, "admin-order-paid");
   });
 
   it("clears one cache prefix from the cache panel and the key counts change", async () => {

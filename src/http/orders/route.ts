@@ -1,8 +1,10 @@
 /**
  * /api/orders (SPEC §3). GET: one order by orderId or orderNumber, or a list (a customer: their
- * own; staff: all, newest first, `limit`/`offset`, `status`, `today`, total in X-Total-Count).
+ * own, `userProfileId` ignored; staff: all, newest first, `limit`/`offset`, `status`, `today`,
+ * `userProfileId`, total in X-Total-Count).
  * POST: a customer orders for the customer of the cookie (userProfileId, deliveryFee and
- * discount in the body are ignored); staff order for any customer. PATCH: staff change a status.
+ * discount in the body are ignored); staff order for any customer. PATCH: staff change a
+ * status, the payment status and/or the estimated delivery.
  * POST /{orderId}/review: a customer rates their completed order.
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -21,7 +23,7 @@ import {
   type OrderViewer,
 } from "../../services/orders/read.js";
 import { rateOrder } from "../../services/orders/review.js";
-import { changeOrderStatus } from "../../services/orders/status.js";
+import { updateOrder } from "../../services/orders/status.js";
 import { getOrCreateWebProfile, getProfileById } from "../../services/profiles.js";
 import { type CustomerVariables, customerIdentity } from "../middleware/customer.js";
 import {
@@ -91,15 +93,19 @@ export function orderRoutes(deps: Deps) {
     method: "patch",
     path: "/",
     tags: ["orders"],
-    summary: "Change an order's status (staff)",
+    summary: "Change an order's status, payment status or estimated delivery (staff)",
     security: staffSecurity,
     middleware: [requireStaff(deps)] as const,
     request: { body: { required: true, content: { "application/json": { schema: PatchOrderBody } } } },
     responses: {
-      200: jsonContent(OrderSchema, "The order with its new status and history"),
+      200: jsonContent(OrderSchema, "The order with its changes and history"),
       ...errors,
       401: jsonContent(ErrorSchema, "Staff sign-in required"),
-      409: jsonContent(ErrorSchema, "This transition is not allowed (named in the message)"),
+      409: jsonContent(
+        ErrorSchema,
+        "This change is not allowed (named in the message): a status move outside the lifecycle, " +
+          "paid on a cancelled order, a refund of an unpaid order, a delivery time on a final order",
+      ),
     },
   });
   const reviewRoute = createRoute({
@@ -137,6 +143,7 @@ export function orderRoutes(deps: Deps) {
       const page = await listOrdersForStaff(deps, {
         status: q.status,
         today: q.today === "true",
+        userProfileId: q.userProfileId,
         limit: q.limit ?? DEFAULT_PAGE,
         offset: q.offset ?? 0,
       });
@@ -185,9 +192,12 @@ export function orderRoutes(deps: Deps) {
       const body = c.req.valid("json");
       const staff = c.get("staff");
       if (!staff) throw new AppError("UNAUTHORIZED", "Staff sign-in required");
-      const order = await changeOrderStatus(deps, {
+      const eta = body.estimatedDelivery;
+      const order = await updateOrder(deps, {
         orderId: body.orderId,
         status: body.status,
+        paymentStatus: body.paymentStatus,
+        estimatedDelivery: eta === undefined || eta === null ? eta : new Date(eta),
         note: body.note,
         by: `staff:${staff.username}`,
       });

@@ -2,8 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import { AMOUNT_RE, FEE_RE } from "../../services/money.js";
 import { PAYMENT_METHODS } from "../../services/orders/create.js";
-import { ORDER_STATUSES } from "../../services/orders/lifecycle.js";
-import { PhoneNumber } from "../schemas.js";
+import { ORDER_STATUSES, PAYMENT_STATUSES } from "../../services/orders/lifecycle.js";
+import { IsoDateTime, PhoneNumber } from "../schemas.js";
 
 const uuid = z.uuid();
 /** A non-negative amount matching `re` (money.ts: FEE_RE or AMOUNT_RE), as a trimmed string. */
@@ -60,13 +60,31 @@ export const OrdersQuery = z.object({
   today: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  /** Staff: only this customer's orders. A customer's list is always their own (ignored). */
+  userProfileId: uuid.optional(),
 });
+
+/** What PATCH may change; at least one is required. */
+const PATCHABLE = ["status", "paymentStatus", "estimatedDelivery"] as const;
 
 export const PatchOrderBody = z
   .object({
     orderId: uuid,
-    status: z.enum(ORDER_STATUSES),
+    status: z.enum(ORDER_STATUSES).optional(),
+    paymentStatus: z.enum(PAYMENT_STATUSES).optional(),
+    /** When the order should arrive (ISO 8601 with a zone); null clears it. */
+    estimatedDelivery: IsoDateTime.nullable().optional(),
     note: z.string().trim().max(1000).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (PATCHABLE.some((f) => body[f] !== undefined)) return;
+    // One issue per field, so `details` names each one a client could send.
+    for (const f of PATCHABLE)
+      ctx.addIssue({
+        code: "custom",
+        path: [f],
+        message: `give at least one of ${PATCHABLE.join(", ")}`,
+      });
   })
   .openapi("ChangeOrderStatus");
 
@@ -80,7 +98,16 @@ export const OrderSchema = z
     orderNumber: z.string(),
     status: z.string(),
     statusHistory: z.array(
-      z.object({ status: z.string(), at: z.string(), by: z.string(), note: z.string().optional() }),
+      z.object({
+        status: z.string(),
+        at: z.string(),
+        by: z.string(),
+        note: z.string().optional(),
+        /** Set on the entry of a payment change. */
+        paymentStatus: z.enum(PAYMENT_STATUSES).optional(),
+        /** Set on the entry of a delivery-time change (null: cleared). */
+        estimatedDelivery: z.string().nullable().optional(),
+      }),
     ),
     items: z.array(z.record(z.string(), z.unknown())),
     subtotal: z.string(),
@@ -88,6 +115,9 @@ export const OrderSchema = z
     discount: z.string(),
     totalAmount: z.string(),
     currency: z.string(),
+    paymentMethod: z.string(),
+    paymentStatus: z.string().openapi({ example: "pending", description: "pending | paid | refunded" }),
+    estimatedDelivery: z.string().nullable().openapi({ format: "date-time" }),
   })
   .loose()
   .openapi("Order");

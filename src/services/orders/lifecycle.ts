@@ -38,3 +38,27 @@ export const STAGE_COLUMN = {
   completed: "completedAt",
   cancelled: "cancelledAt",
 } as const;
+
+/**
+ * Payment: pending → paid → refunded, nothing else. An order is marked paid only while it is not
+ * cancelled, and only a paid order can be refunded (a cancelled one included). There is no way
+ * back to pending: a payment taken by mistake is refunded, so the history stays truthful.
+ */
+export const PAYMENT_STATUSES = ["pending", "paid", "refunded"] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** Why a payment change is refused (a sentence for the 409), or undefined when it is allowed. */
+export function paymentRefusal(from: string, to: PaymentStatus, orderStatus: string): string | undefined {
+  if (from === to) return `Payment is already ${to}`;
+  switch (to) {
+    case "paid":
+      if (orderStatus === "cancelled") return "Cannot mark a cancelled order paid";
+      return from === "pending" ? undefined : `Cannot change payment from ${from} to paid`;
+    case "refunded":
+      return from === "paid"
+        ? undefined
+        : `Cannot refund a payment that is ${from} (only a paid order can be refunded)`;
+    case "pending":
+      return `Cannot change payment from ${from} back to pending (refund it instead)`;
+  }
+}

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { errorMessage, nextStatuses } from "../../shared/api.js";
+import { createClient, errorMessage, nextStatuses } from "../../shared/api.js";
 import { formatDateTime, formatLineQuantity, formatMoney, formatRelative } from "../../shared/format.js";
-import type { Order, OrderStatus } from "../../shared/schemas.js";
+import { type Order, OrderEnvelope, type OrderStatus } from "../../shared/schemas.js";
 import { api } from "../context.js";
 import { linkProps, navigate } from "../router.js";
 import { useAdminPrefs } from "../store.js";
@@ -37,6 +37,34 @@ const ACTION_LABEL: Record<string, string> = {
   delivering: "Out for delivery",
   completed: "Mark completed",
 };
+const PAYMENT_LABEL: Record<string, string> = { pending: "Unpaid", paid: "Paid", refunded: "Refunded" };
+const PAYMENT_TONE: Record<string, string> = { pending: "pending", paid: "up", refunded: "cancelled" };
+
+/** What PATCH /api/orders changes besides the status (staff): payment and delivery time. */
+type OrderChange = { paymentStatus?: "paid" | "refunded"; estimatedDelivery?: string | null };
+const client = createClient("");
+const updateOrder = (orderId: string, change: OrderChange) =>
+  client.send("PATCH", "/api/orders", OrderEnvelope, { orderId, ...change });
+
+/** The estimated delivery of an order (an ISO instant), or null. Passed through, not in the schema. */
+function etaOf(o: Order): string | null {
+  const eta = (o as Order & { estimatedDelivery?: unknown }).estimatedDelivery;
+  return typeof eta === "string" ? eta : null;
+}
+
+/** An instant as the value of a datetime-local input, in the browser's time zone. */
+function toLocalInput(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function PaymentBadge({ status }: { status?: string | null }) {
+  const s = status ?? "pending";
+  return <Badge tone={PAYMENT_TONE[s]}>{PAYMENT_LABEL[s] ?? s}</Badge>;
+}
 
 export function OrdersPage({ selectedId }: { selectedId?: string }) {
   const { orderStatus, setOrderStatus, autoRefresh, setAutoRefresh } = useAdminPrefs();
@@ -143,6 +171,9 @@ export function OrdersPage({ selectedId }: { selectedId?: string }) {
                         </td>
                         <td className={`${td} text-right font-medium tabular-nums`}>
                           {formatMoney(o.totalAmount, o.currency)}
+                          <p className="mt-0.5 text-xs font-normal" data-testid="order-row-payment">
+                            <PaymentBadge status={o.paymentStatus} />
+                          </p>
                         </td>
                         <td className={td}>
                           <Badge tone={o.status}>{o.status}</Badge>
@@ -182,6 +213,10 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
   const [reason, setReason] = useState("");
   const [note, setNote] = useState("");
   const [newNote, setNewNote] = useState("");
+  const [refundOpen, setRefundOpen] = useState(false);
+  // The ETA being typed, for this order only (the detail stays mounted when another is opened).
+  const [etaDraft, setEtaDraft] = useState<{ id: string; value: string } | null>(null);
+  const [etaProblem, setEtaProblem] = useState("");
 
   const refresh = (updated: Order) => {
     queryClient.setQueryData(["order", id], updated);
@@ -200,6 +235,14 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
   const assign = useMutation({
     mutationFn: (staffId: string | null) => api.assignOrder(id, staffId),
     onSuccess: refresh,
+  });
+  const update = useMutation({
+    mutationFn: (change: OrderChange) => updateOrder(id, change),
+    onSuccess: (updated) => {
+      refresh(updated);
+      setEtaDraft(null);
+      setRefundOpen(false);
+    },
   });
   const addNote = useMutation({
     mutationFn: (text: string) => api.addOrderNote(id, text),
@@ -223,6 +266,19 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
     );
   const o = order.data;
   const moves = nextStatuses(o.status);
+  const isFinal = o.status === "completed" || o.status === "cancelled";
+  const paymentStatus = o.paymentStatus ?? "pending";
+  const eta = etaOf(o);
+  const etaValue = etaDraft?.id === id ? etaDraft.value : toLocalInput(eta);
+  const saveEta = () => {
+    const at = new Date(etaValue);
+    if (!etaValue || Number.isNaN(at.getTime())) {
+      setEtaProblem("Enter a date and time.");
+      return;
+    }
+    setEtaProblem("");
+    update.mutate({ estimatedDelivery: at.toISOString() });
+  };
   const staffOptions = staff.data && staff.data.length > 0 ? staff.data : me.data ? [me.data] : [];
 
   return (
@@ -287,6 +343,75 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
           <p className="text-sm text-muted">This order is {o.status}; no further status changes.</p>
         )}
 
+        <div className="space-y-3 rounded-xl border border-line p-3" data-testid="order-payment">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <div>
+              <h3 className="text-xs font-medium tracking-wide text-muted uppercase">Payment</h3>
+              <p className="mt-1 flex items-center gap-2 text-sm">
+                <span className="capitalize">{o.paymentMethod ?? "—"}</span>
+                <PaymentBadge status={paymentStatus} />
+              </p>
+            </div>
+            <div className="flex gap-2">
+              {paymentStatus === "pending" && o.status !== "cancelled" ? (
+                <Button
+                  size="sm"
+                  variant="primary"
+                  disabled={update.isPending}
+                  onClick={() => update.mutate({ paymentStatus: "paid" })}
+                >
+                  Mark paid
+                </Button>
+              ) : null}
+              {paymentStatus === "paid" ? (
+                <Button size="sm" disabled={update.isPending} onClick={() => setRefundOpen(true)}>
+                  Mark refunded
+                </Button>
+              ) : null}
+            </div>
+          </div>
+          <div>
+            <label htmlFor="order-eta" className="text-xs font-medium tracking-wide text-muted uppercase">
+              Estimated delivery
+            </label>
+            <p className="mt-1 text-sm" data-testid="order-eta-value">
+              {eta ? formatDateTime(eta) : "Not set"}
+            </p>
+            {isFinal ? null : (
+              <form
+                className="mt-2 flex flex-wrap gap-2"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  saveEta();
+                }}
+              >
+                <input
+                  id="order-eta"
+                  type="datetime-local"
+                  value={etaValue}
+                  onChange={(e) => setEtaDraft({ id, value: e.target.value })}
+                  className={`${inputClass} w-auto flex-1`}
+                />
+                <Button type="submit" size="sm" disabled={update.isPending || !etaValue}>
+                  Save time
+                </Button>
+                {eta ? (
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    disabled={update.isPending}
+                    onClick={() => update.mutate({ estimatedDelivery: null })}
+                  >
+                    Clear
+                  </Button>
+                ) : null}
+              </form>
+            )}
+          </div>
+          {etaProblem ? <p className="text-xs text-rose-700">{etaProblem}</p> : null}
+          {update.isError ? <ErrorState error={update.error} /> : null}
+        </div>
+
         <div>
           <h3 className="text-xs font-medium tracking-wide text-muted uppercase">Items</h3>
           <ul className="mt-2 divide-y divide-line rounded-xl border border-line">
@@ -325,15 +450,6 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
                   {o.contactInfo.phone}
                 </a>
               ) : null
-            }
-          />
-          <Info
-            label="Payment"
-            value={
-              <span className="capitalize">
-                {o.paymentMethod}
-                {o.paymentStatus ? ` · ${o.paymentStatus}` : ""}
-              </span>
             }
           />
           <Info label="Source" value={<span className="capitalize">{o.orderSource}</span>} />
@@ -409,7 +525,7 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
               {o.statusHistory.map((h, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: history is append-only
                 <li key={i} className="text-sm">
-                  <span className="font-medium capitalize">{h.status}</span>{" "}
+                  <span className="font-medium capitalize">{historyLabel(h)}</span>{" "}
                   <span className="text-xs text-muted">
                     {formatDateTime(h.at)}
                     {h.by ? ` · ${h.by}` : ""}
@@ -449,6 +565,17 @@ function OrderDetail({ id, fallback }: { id: string; fallback?: Order }) {
         />
         {move.isError ? <p className="mt-2 text-sm text-rose-700">{errorMessage(move.error)}</p> : null}
       </ConfirmDialog>
+      <ConfirmDialog
+        open={refundOpen}
+        title={`Mark order ${o.orderNumber} refunded?`}
+        body="Record that the payment went back to the customer. This can't be undone."
+        confirmLabel="Mark refunded"
+        danger
+        onCancel={() => setRefundOpen(false)}
+        onConfirm={() => update.mutate({ paymentStatus: "refunded" })}
+      >
+        {update.isError ? <p className="mt-2 text-sm text-rose-700">{errorMessage(update.error)}</p> : null}
+      </ConfirmDialog>
     </Card>
   );
 }
@@ -484,6 +611,17 @@ function WebhookDeliveries({ orderId }: { orderId: string }) {
       </ul>
     </div>
   );
+}
+
+/** A history line: a status move, a payment change, a delivery time, or several at once. */
+function historyLabel(h: Order["statusHistory"][number]): string {
+  const parts: string[] = [];
+  if (typeof h.paymentStatus === "string")
+    parts.push(`Payment: ${(PAYMENT_LABEL[h.paymentStatus] ?? h.paymentStatus).toLowerCase()}`);
+  if (h.estimatedDelivery === null) parts.push("Estimated delivery cleared");
+  else if (typeof h.estimatedDelivery === "string")
+    parts.push(`Estimated delivery ${formatDateTime(h.estimatedDelivery)}`);
+  return parts.length > 0 ? parts.join(" · ") : h.status;
 }
 
 function Row({ label, value }: { label: string; value: string }) {

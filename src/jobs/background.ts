@@ -21,8 +21,11 @@ export async function startBackground(deps: Deps, opts: { runTurn?: TurnRunner }
   deps.healthChecks.push({
     name: "queue",
     check: async () => {
-      const h = await timed(() => runner.pending());
-      return h.status === "up" ? { ...h, detail: `${runner.kind}, ${await runner.pending()} pending` } : h;
+      let pending = 0;
+      const h = await timed(async () => {
+        pending = await runner.pending();
+      });
+      return h.status === "up" ? { ...h, detail: `${runner.kind}, ${pending} pending` } : h;
     },
   });
   await registerSchedules(runner);

@@ -108,3 +108,112 @@ export function backgroundModelFor(config: Config): LanguageModelV3 | undefined 
   const { primary } = agentModelsFor(config);
   return primary.provider === "offline" ? undefined : primary.model;
 }
+
+export const OPENAI_BASE_URL = "https://api.openai.com/v1";
+/** How long one probe of a remote model's server counts for (health checks come often). */
+export const MODEL_PROBE_TTL_MS = 30_000;
+export const MODEL_PROBE_TIMEOUT_MS = 2_000;
+
+/** The assistant's part of /api/health (`detail` and `error` are for staff only). */
+export interface ModelHealth {
+  /** "degraded" when the remote model does not answer: the offline assistant answers instead. */
+  status: "up" | "degraded";
+  provider: AgentModel["provider"];
+  /** How long the last probe of the model server took (remote models only). */
+  latencyMs?: number;
+  detail?: string;
+  error?: string;
+}
+
+export interface ModelProbeOptions {
+  /** @default MODEL_PROBE_TTL_MS */
+  ttlMs?: number;
+  /** @default MODEL_PROBE_TIMEOUT_MS */
+  timeoutMs?: number;
+}
+
+const probes = new WeakMap<Config, { at: number; result: Promise<ModelHealth> }>();
+
+/**
+ * A cheap health probe of the assistant's model, never a paid call: the offline assistant is
+ * always up; for OpenAI or an OpenAI-compatible server, one GET of `<base URL>/models` (free to
+ * call; Ollama, vLLM, llama.cpp, LM Studio and OpenRouter serve it) with a short timeout. Its
+ * result (up or not) is kept for 30 s per config, and concurrent checks share one probe, so
+ * health checks every few seconds cost the model server at most one request per 30 s.
+ * Any HTTP answer but 401/403 and 5xx counts as reachable (a server without a /models listing
+ * answers 404 and still serves chat). A failure is "degraded", not "down": turns fall back to the
+ * offline assistant.
+ */
+export function modelHealth(config: Config, opts: ModelProbeOptions = {}): Promise<ModelHealth> {
+  const { primary } = agentModelsFor(config);
+  if (primary.provider === "offline") {
+    return Promise.resolve({ status: "up", provider: "offline", detail: "built-in offline assistant" });
+  }
+  const now = Date.now();
+  const last = probes.get(config);
+  if (last && now - last.at < (opts.ttlMs ?? MODEL_PROBE_TTL_MS)) return last.result;
+  const result = probeModelServer(config, primary, opts.timeoutMs ?? MODEL_PROBE_TIMEOUT_MS);
+  probes.set(config, { at: now, result });
+  return result;
+}
+
+async function probeModelServer(
+  config: Config,
+  primary: AgentModel,
+  timeoutMs: number,
+): Promise<ModelHealth> {
+  const { llm } = config;
+  const compatible = primary.provider === "compatible";
+  const base = (compatible ? llm.baseUrl : undefined) ?? OPENAI_BASE_URL;
+  const apiKey = compatible ? (llm.apiKey ?? llm.openaiApiKey) : llm.openaiApiKey;
+  const url = `${base.replace(/\/+$/, "")}/models`;
+  const where = withoutCredentials(url);
+  const detail = `${primary.provider} model ${primary.name}, probed GET ${where}`;
+  const t0 = performance.now();
+  const latency = () => Math.round((performance.now() - t0) * 100) / 100;
+  const fallback = "; answers come from the offline assistant meanwhile";
+  try {
+    const res = await fetch(url, {
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.body?.cancel().catch(() => {});
+    const latencyMs = latency();
+    if (res.status === 401 || res.status === 403 || res.status >= 500) {
+      const why = res.status < 500 ? "the API key was refused" : "the server failed";
+      return {
+        status: "degraded",
+        provider: primary.provider,
+        latencyMs,
+        detail,
+        error: `HTTP ${res.status} from ${where}: ${why}${fallback}`,
+      };
+    }
+    return { status: "up", provider: primary.provider, latencyMs, detail };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const reason =
+      e.name === "TimeoutError"
+        ? `no answer within ${timeoutMs} ms`
+        : (e.cause?.code ?? e.cause?.message ?? e.message);
+    return {
+      status: "degraded",
+      provider: primary.provider,
+      latencyMs: latency(),
+      detail,
+      error: `${where} unreachable (${reason})${fallback}`,
+    };
+  }
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    u.search = "";
+    return u.toString();
+  } catch {
+    return "the model server";
+  }
+}

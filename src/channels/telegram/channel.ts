@@ -24,12 +24,27 @@ export interface TelegramChannelOptions {
   pollTimeoutSeconds?: number;
 }
 
+/** What /api/health reports about the bot. */
+export interface TelegramState {
+  mode: "webhook" | "polling";
+  /** Started (getMe and setWebhook, or the polling loop) and not stopped. */
+  running: boolean;
+  /** Polling: the latest getUpdates failed and the loop is retrying. */
+  failing: boolean;
+  /** The latest error of start or polling (redacted), and when; kept after a recovery. */
+  lastError?: string;
+  lastErrorAt?: Date;
+}
+
 export class TelegramChannel {
   readonly bot: Bot;
   readonly api: Api;
   private polling = false;
   private pollLoop?: Promise<void>;
   private pollAbort?: AbortController;
+  private running = false;
+  private pollFailures = 0;
+  private lastError?: { message: string; at: Date };
 
   constructor(
     private readonly deps: Deps,
@@ -48,8 +63,32 @@ export class TelegramChannel {
     return this.deps.config.http.publicUrl ? "webhook" : "polling";
   }
 
+  get state(): TelegramState {
+    return {
+      mode: this.mode,
+      running: this.running,
+      failing: this.pollFailures > 0,
+      lastError: this.lastError?.message,
+      lastErrorAt: this.lastError?.at,
+    };
+  }
+
+  private noteError(err: unknown): void {
+    this.lastError = { message: redactText(String(err)), at: new Date() };
+  }
+
   /** getMe; then setWebhook (webhook mode) or the polling loop. */
   async start(): Promise<void> {
+    try {
+      await this.startBot();
+      this.running = true;
+    } catch (err) {
+      this.noteError(err);
+      throw err;
+    }
+  }
+
+  private async startBot(): Promise<void> {
     await this.bot.init();
     this.deps.telegramBotUsername = this.bot.botInfo.username;
     this.deps.sendTelegram = async (chatId, text) => {
@@ -74,6 +113,7 @@ export class TelegramChannel {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     this.polling = false;
     this.pollAbort?.abort();
     await this.pollLoop?.catch(() => {});
@@ -101,9 +141,12 @@ export class TelegramChannel {
           offset = u.update_id + 1;
         }
         failures = 0;
+        this.pollFailures = 0;
       } catch (err) {
         if (!this.polling) break;
         failures++;
+        this.pollFailures = failures;
+        this.noteError(err);
         this.deps.logger.warn({ err: redactText(String(err)) }, "telegram polling failed");
         await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(failures, 6))));
       }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The shopkeeper CLI: start, migrate, import-menu, warmup-cache, chat, bench. */
+/** The shopkeeper CLI: start, migrate, import-menu, warmup-cache, staff, chat, bench. */
 // First: zod's configuration must be in place before any schema is built.
 import "../zod-config.js";
 import { existsSync } from "node:fs";
@@ -12,6 +12,9 @@ Commands:
   migrate               apply database migrations
   import-menu FILE|URL  replace the catalog from a CSV file or a Google Sheet CSV URL
   warmup-cache          load the critical caches
+  staff add USER [--role staff|owner] [--telegram ID] [--name NAME]
+                        add a staff account (prints a one-time password)
+  staff list            list the staff accounts
   chat                  talk to the assistant in the terminal
   bench [suite]         run the benchmarks (see npm run bench)
 `;
@@ -48,6 +51,11 @@ async function main(argv: string[]) {
     case "import-menu": {
       const { runImportMenu } = await import("./import-menu.js");
       process.exitCode = await runImportMenu(config, args[0]);
+      return;
+    }
+    case "staff": {
+      const { runStaff } = await import("./staff.js");
+      process.exitCode = await runStaff(config, args);
       return;
     }
     case "chat": {

@@ -3,14 +3,14 @@
  * sessions stored only as sha256 hashes, the ADMIN_TOKEN bearer check and login throttling.
  */
 import { createHash, randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../cache/keys.js";
 import { consumeRateLimits, refundRateLimit } from "../cache/rate-limit.js";
 import type { AppCache } from "../cache/types.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { DbOrTx } from "../db/client.js";
-import { staffSessions, staffUsers } from "../db/schema.js";
+import { orders, staffSessions, staffUsers } from "../db/schema.js";
 import { AppError } from "../errors.js";
 
 export const OWNER_USERNAME = "admin";
@@ -218,15 +218,321 @@ export async function attemptSignIn(
   }
 }
 
-/** Staff accounts for the dashboard (order assignment); never the password hashes. */
-export async function listStaff(db: DbOrTx) {
-  return db
-    .select({
-      id: staffUsers.id,
-      username: staffUsers.username,
-      displayName: staffUsers.displayName,
-      role: staffUsers.role,
-    })
+// ------------------------------------------------------------------ staff accounts
+/** The two roles: an owner manages staff accounts; staff run the shop (orders, customers…). */
+export const STAFF_ROLES = ["owner", "staff"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Password length for staff accounts (NIST's minimum; the login form accepts up to 200). */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 200;
+/** Usernames are what people type at sign-in (compared exactly): kept simple and lower-case. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+export const USERNAME_RULE =
+  "use 2-32 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+/** A staff account as the API shows it: never the password hash. */
+export interface StaffAccount {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: string;
+  telegramUserId: number | null;
+  createdAt: string;
+}
+
+const accountColumns = {
+  id: staffUsers.id,
+  username: staffUsers.username,
+  displayName: staffUsers.displayName,
+  role: staffUsers.role,
+  telegramUserId: staffUsers.telegramUserId,
+  createdAt: staffUsers.createdAt,
+};
+
+function toAccount(row: {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: string;
+  telegramUserId: number | null;
+  createdAt: Date;
+}): StaffAccount {
+  return { ...row, createdAt: row.createdAt.toISOString() };
+}
+
+/** Staff accounts for the dashboard (order assignment, the Staff page), oldest first; never the password hashes. */
+export async function listStaff(db: DbOrTx): Promise<StaffAccount[]> {
+  const rows = await db.select(accountColumns).from(staffUsers).orderBy(staffUsers.createdAt);
+  return rows.map(toAccount);
+}
+
+/** A one-time password to hand to a new staff member (the same kind ensureOwner prints). */
+export function generatePassword(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+/** The API validates these with the same rules; the service checks again for the CLI and other callers. */
+function checkUsername(username: string): void {
+  if (!USERNAME_PATTERN.test(username)) throw AppError.validation("username", USERNAME_RULE);
+}
+
+function checkPassword(password: string, field = "password"): void {
+  if (password.length < PASSWORD_MIN_LENGTH)
+    throw AppError.validation(field, `must be at least ${PASSWORD_MIN_LENGTH} characters`);
+  if (password.length > PASSWORD_MAX_LENGTH)
+    throw AppError.validation(field, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+}
+
+function checkRole(role: string): asserts role is StaffRole {
+  if (!(STAFF_ROLES as readonly string[]).includes(role))
+    throw AppError.validation("role", `must be one of ${STAFF_ROLES.join(", ")}`);
+}
+
+function checkTelegramId(id: number | null | undefined): void {
+  if (id == null) return;
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw AppError.validation("telegramUserId", "must be a positive whole number (a Telegram user id)");
+}
+
+/** One Telegram account maps to one staff member (replies in the staff chat are signed by it). */
+async function checkTelegramFree(db: DbOrTx, telegramUserId: number, exceptId?: string): Promise<void> {
+  const [taken] = await db
+    .select({ username: staffUsers.username })
     .from(staffUsers)
-    .orderBy(staffUsers.createdAt);
+    .where(
+      exceptId
+        ? and(eq(staffUsers.telegramUserId, telegramUserId), ne(staffUsers.id, exceptId))
+        : eq(staffUsers.telegramUserId, telegramUserId),
+    );
+  if (taken)
+    throw new AppError("CONFLICT", `telegramUserId: already linked to staff account "${taken.username}"`, {
+      details: [{ field: "telegramUserId", message: `already linked to "${taken.username}"` }],
+    });
+}
+
+/**
+ * Whether the caller may manage staff accounts: an owner, or a script with ADMIN_TOKEN (which acts
+ * as the owner account).
+ */
+export async function isOwner(db: DbOrTx, staff: StaffIdentity): Promise<boolean> {
+  if (staff.via === "token") return true;
+  const [row] = await db
+    .select({ role: staffUsers.role })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, staff.id));
+  return row?.role === "owner";
+}
+
+export interface NewStaff {
+  username: string;
+  displayName?: string | null;
+  role?: StaffRole;
+  password: string;
+  telegramUserId?: number | null;
+}
+
+/** Adds a staff account. A taken username (or Telegram id) is a 409 naming it. */
+export async function createStaff(db: DbOrTx, input: NewStaff): Promise<StaffAccount> {
+  const role = input.role ?? "staff";
+  checkUsername(input.username);
+  checkRole(role);
+  checkPassword(input.password);
+  checkTelegramId(input.telegramUserId);
+  if (input.telegramUserId != null) await checkTelegramFree(db, input.telegramUserId);
+  const [row] = await db
+    .insert(staffUsers)
+    .values({
+      username: input.username,
+      displayName: input.displayName ?? null,
+      role,
+      passwordHash: await hashPassword(input.password),
+      telegramUserId: input.telegramUserId ?? null,
+    })
+    // The unique index decides, so two parallel requests for one username cannot both succeed.
+    .onConflictDoNothing({ target: staffUsers.username })
+    .returning(accountColumns);
+  if (!row) throw usernameTaken(input.username);
+  return toAccount(row);
+}
+
+function usernameTaken(username: string): AppError {
+  return new AppError("CONFLICT", `username: "${username}" is already taken`, {
+    details: [{ field: "username", message: `"${username}" is already taken` }],
+  });
+}
+
+/**
+ * Ends every open session of a staff member (all but `exceptTokenHash`, the caller's own), in the
+ * database and in every cache tier, so their cookies get 401 at once. Returns how many ended.
+ */
+export async function revokeStaffSessions(
+  deps: AuthDeps,
+  staffId: string,
+  exceptTokenHash?: string,
+): Promise<number> {
+  const open = and(eq(staffSessions.staffUserId, staffId), isNull(staffSessions.revokedAt));
+  const revoked = await deps.db
+    .update(staffSessions)
+    .set({ revokedAt: deps.clock.now() })
+    .where(exceptTokenHash ? and(open, ne(staffSessions.tokenHash, exceptTokenHash)) : open)
+    .returning({ tokenHash: staffSessions.tokenHash });
+  await dropCachedSessions(
+    deps,
+    revoked.map((r) => r.tokenHash),
+  );
+  return revoked.length;
+}
+
+async function dropCachedSessions(deps: Pick<AuthDeps, "cache">, hashes: string[]): Promise<void> {
+  for (let i = 0; i < hashes.length; i += 100)
+    await deps.cache.delete(...hashes.slice(i, i + 100).map((h) => CacheKeys.authToken(h)));
+}
+
+/**
+ * Owners left if `id` stopped being one, counted under a row lock on the owners, so two parallel
+ * demotions (or deletions) of the last two owners cannot both pass.
+ */
+async function refuseLastOwner(tx: DbOrTx, id: string, action: "deleted" | "demoted"): Promise<void> {
+  const owners = await tx
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(eq(staffUsers.role, "owner"))
+    .for("update");
+  if (owners.some((o) => o.id === id) && owners.length <= 1)
+    throw new AppError("CONFLICT", `The last owner cannot be ${action}: make another account an owner first`);
+}
+
+/**
+ * The built-in `admin` account stays an owner: ADMIN_PASSWORD resets its password (the way back
+ * in), scripts with ADMIN_TOKEN act as it, and Telegram staff without a linked account reply as it.
+ */
+function refuseBuiltInOwner(username: string, action: "deleted" | "demoted"): void {
+  if (username === OWNER_USERNAME)
+    throw new AppError(
+      "CONFLICT",
+      `"${OWNER_USERNAME}" is the built-in owner account (ADMIN_PASSWORD recovers it, ADMIN_TOKEN acts as it) and cannot be ${action}`,
+    );
+}
+
+export interface StaffPatch {
+  displayName?: string | null;
+  role?: StaffRole;
+  telegramUserId?: number | null;
+  /** A new password set by an owner: every session of the account ends (but `keepTokenHash`). */
+  password?: string;
+}
+
+/** Changes a staff account; an empty patch changes nothing and returns the account. */
+export async function updateStaff(
+  deps: AuthDeps,
+  id: string,
+  patch: StaffPatch,
+  opts: { keepTokenHash?: string } = {},
+): Promise<StaffAccount> {
+  if (patch.role !== undefined) checkRole(patch.role);
+  if (patch.password !== undefined) checkPassword(patch.password);
+  checkTelegramId(patch.telegramUserId);
+  const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+  const updated = await deps.db.transaction(async (tx) => {
+    const [current] = await tx.select(accountColumns).from(staffUsers).where(eq(staffUsers.id, id));
+    if (!current) throw AppError.notFound("Staff account");
+    if (patch.role !== undefined && patch.role !== "owner" && current.role === "owner") {
+      await refuseLastOwner(tx, id, "demoted");
+      refuseBuiltInOwner(current.username, "demoted");
+    }
+    if (patch.telegramUserId != null) await checkTelegramFree(tx, patch.telegramUserId, id);
+    const set = {
+      ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.telegramUserId !== undefined ? { telegramUserId: patch.telegramUserId } : {}),
+      ...(passwordHash !== undefined ? { passwordHash } : {}),
+    };
+    if (Object.keys(set).length === 0) return current;
+    const [row] = await tx.update(staffUsers).set(set).where(eq(staffUsers.id, id)).returning(accountColumns);
+    return row ?? current;
+  });
+  if (passwordHash !== undefined) await revokeStaffSessions(deps, id, opts.keepTokenHash);
+  return toAccount(updated);
+}
+
+/**
+ * Deletes a staff account. Their sessions end at once; orders assigned to them become unassigned
+ * (back in everyone's queue; their history and notes stay). Returns how many orders that was.
+ */
+export async function deleteStaff(deps: AuthDeps, id: string): Promise<{ unassignedOrders: number }> {
+  const { hashes, released } = await deps.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ username: staffUsers.username, role: staffUsers.role })
+      .from(staffUsers)
+      .where(eq(staffUsers.id, id));
+    if (!current) throw AppError.notFound("Staff account");
+    if (current.role === "owner") await refuseLastOwner(tx, id, "deleted");
+    refuseBuiltInOwner(current.username, "deleted");
+    const released = await tx
+      .update(orders)
+      .set({ assignedTo: null, updatedAt: deps.clock.now() })
+      .where(eq(orders.assignedTo, id))
+      .returning({ id: orders.id, userProfileId: orders.userProfileId });
+    const sessions = await tx
+      .select({ tokenHash: staffSessions.tokenHash })
+      .from(staffSessions)
+      .where(eq(staffSessions.staffUserId, id));
+    // Sessions go with the account (ON DELETE CASCADE).
+    await tx.delete(staffUsers).where(eq(staffUsers.id, id));
+    return { hashes: sessions.map((s) => s.tokenHash), released };
+  });
+  await dropCachedSessions(deps, hashes);
+  if (released.length > 0) {
+    const profiles = new Set(released.flatMap((o) => (o.userProfileId ? [o.userProfileId] : [])));
+    const keys = [
+      CacheKeys.pendingOrders(),
+      CacheKeys.todayOrders(),
+      ...released.map((o) => CacheKeys.orderStatus(o.id)),
+      ...[...profiles].map((p) => CacheKeys.userOrders(p)),
+    ];
+    for (let i = 0; i < keys.length; i += 100) await deps.cache.delete(...keys.slice(i, i + 100));
+  }
+  return { unassignedOrders: released.length };
+}
+
+/** Wrong current passwords allowed per account within LOGIN_WINDOW_SECONDS before 429. */
+const PASSWORD_CHANGE_RULE = { points: LOGIN_MAX_FAILURES, duration: LOGIN_WINDOW_SECONDS };
+
+/**
+ * A staff member changes their own password: the current one is required (a borrowed session
+ * alone cannot lock its owner out). Their other sessions end; the one making the change stays.
+ * Wrong current passwords are throttled like sign-ins, per account.
+ */
+export async function changeOwnPassword(
+  deps: AuthDeps,
+  staffId: string,
+  input: { currentPassword: string; newPassword: string },
+  opts: { keepTokenHash?: string } = {},
+): Promise<{ revokedSessions: number }> {
+  checkPassword(input.newPassword, "newPassword");
+  const key = `password:${staffId}`;
+  const [counted] = await consumeRateLimits(deps, [{ key, rule: PASSWORD_CHANGE_RULE }]);
+  if (!counted?.allowed) {
+    const minutes = Math.ceil((counted?.retryAfterSeconds ?? LOGIN_WINDOW_SECONDS) / 60);
+    throw new AppError("RATE_LIMITED", `Too many wrong passwords; try again in ${minutes} min`);
+  }
+  const [user] = await deps.db
+    .select({ passwordHash: staffUsers.passwordHash })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, staffId));
+  if (!user) {
+    await refundRateLimit(deps, key, PASSWORD_CHANGE_RULE);
+    throw AppError.notFound("Staff account");
+  }
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash)))
+    throw AppError.validation("currentPassword", "is not your current password");
+  await refundRateLimit(deps, key, PASSWORD_CHANGE_RULE);
+  if (input.newPassword === input.currentPassword)
+    throw AppError.validation("newPassword", "must differ from the current password");
+  await deps.db
+    .update(staffUsers)
+    .set({ passwordHash: await hashPassword(input.newPassword) })
+    .where(eq(staffUsers.id, staffId));
+  return { revokedSessions: await revokeStaffSessions(deps, staffId, opts.keepTokenHash) };
 }

@@ -10,6 +10,7 @@ import { ConversationsPage } from "./pages/ConversationsPage.js";
 import { CustomersPage } from "./pages/CustomersPage.js";
 import { OrdersPage } from "./pages/OrdersPage.js";
 import { SettingsPage } from "./pages/SettingsPage.js";
+import { StaffPage } from "./pages/StaffPage.js";
 import { TracesPage } from "./pages/TracesPage.js";
 import { linkProps, useLocation } from "./router.js";
 import { Button, ErrorState, inputClass, Spinner } from "./ui.js";
@@ -22,6 +23,7 @@ const NAV = [
   { id: "traces", label: "AI traces" },
   { id: "cache", label: "Cache" },
   { id: "catalog", label: "Catalog import" },
+  { id: "staff", label: "Staff" },
   { id: "settings", label: "Settings" },
 ] as const;
 
@@ -130,6 +132,8 @@ function Page({ page, segments }: { page: string; segments: string[] }) {
       return <CachePage />;
     case "catalog":
       return <CatalogPage />;
+    case "staff":
+      return <StaffPage />;
     case "settings":
       return <SettingsPage />;
     default:
@@ -146,9 +150,11 @@ function Page({ page, segments }: { page: string; segments: string[] }) {
 
 function LoginPage() {
   const queryClient = useQueryClient();
+  const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const login = useMutation({
-    mutationFn: () => api.login(password),
+    // An empty username signs in as the owner, `admin`.
+    mutationFn: () => api.login(password, username.trim()),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["me"] }),
   });
   const submit = (e: FormEvent) => {
@@ -169,16 +175,31 @@ function LoginPage() {
           Sign in to Shopkeeper
         </h1>
         <p className="mt-1 text-sm text-muted">
-          Use the admin password (ADMIN_PASSWORD, or the one printed on first start).
+          Staff: your username and password. Owner: <span className="font-mono">admin</span> and
+          ADMIN_PASSWORD, or the password printed on first start.
         </p>
-        <label htmlFor="password" className="mt-6 block text-sm font-medium text-stone-700">
+        <label htmlFor="username" className="mt-6 block text-sm font-medium text-stone-700">
+          Username
+        </label>
+        <input
+          id="username"
+          type="text"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          placeholder="admin"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          className={`${inputClass} mt-1 py-2.5`}
+        />
+        <label htmlFor="password" className="mt-4 block text-sm font-medium text-stone-700">
           Password
         </label>
         <input
           id="password"
           type="password"
           autoComplete="current-password"
-          // biome-ignore lint/a11y/noAutofocus: the only field on a sign-in page
+          // biome-ignore lint/a11y/noAutofocus: the field people fill first (the username defaults to admin)
           autoFocus
           value={password}
           onChange={(e) => setPassword(e.target.value)}
@@ -187,7 +208,7 @@ function LoginPage() {
         {login.isError ? (
           <p role="alert" className="mt-3 text-sm text-rose-700">
             {login.error instanceof ApiError && login.error.status === 401
-              ? "That password is not right."
+              ? "That username or password is not right."
               : errorMessage(login.error)}
           </p>
         ) : null}

@@ -85,6 +85,8 @@ const STATUS_TONE: Record<string, string> = {
   ESCALATED: "bg-violet-50 text-violet-800 ring-violet-200",
   up: "bg-accent-50 text-accent-800 ring-accent-200",
   down: "bg-rose-50 text-rose-700 ring-rose-200",
+  owner: "bg-accent-50 text-accent-800 ring-accent-200",
+  staff: "bg-sky-50 text-sky-800 ring-sky-200",
 };
 
 export function Badge({ tone, children }: { tone?: string; children: ReactNode }) {

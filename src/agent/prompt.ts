@@ -164,6 +164,7 @@ export function buildSystemPrompt(input: PromptInput): string {
     "- When update_draft_order is readyToConfirm, show the summary with the server's total and ask for a yes. Call submit_order only after the customer confirms in a later message.",
     "- If the customer asks for a human, use notify_staff (staff_question) and say honestly when staff can answer (opening hours).",
     "- Use remember_fact for lasting preferences (effects, strains, delivery habits).",
+    "- When the customer asks about an order they already placed (status, where it is, when it arrives), use my_orders and tell them the status it returns; it only ever shows this customer's own orders.",
     "",
     `Shop: ${s.shopName}. Hours ${s.hours.open}–${s.hours.close} (${s.timeZone}); ${input.openNow ? "open now" : "closed now"}. Address: ${s.address}. Delivery fee: ${formatMoney(s.deliveryFee, s.currency)}. Payment: cash, transfer, crypto.`,
     `Customer: ${input.contextParagraph || "New client."}`,

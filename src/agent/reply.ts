@@ -125,7 +125,12 @@ const NOTES: Record<Exclude<NotificationType, "order">, string> = {
 export function matrixNotifications(ctx: ToolContext, intents: Intents): NotificationRecord[] {
   const types = decideNotifications({
     orderCreated: Boolean(ctx.effects.order),
-    buyingIntent: intents.order || intents.recommend || ctx.state.draft.items.length > 0,
+    // A question about an order already placed is not buying intent, whatever draft is left.
+    buyingIntent:
+      !intents.orderStatus &&
+      (intents.order ||
+        intents.recommend ||
+        (ctx.state.draft.items.length > 0 && ctx.state.phase !== "ordered")),
     needsHuman: intents.human || intents.hours || intents.address,
     thanks: intents.thanks,
   });

@@ -8,7 +8,7 @@
 import { formatMoney } from "../../services/money.js";
 import type { Language } from "../../services/settings.js";
 import { findAddress, findQuantity, parsePayment, parsePhone, parseQuantity } from "../fields.js";
-import { detectIntents } from "../intent.js";
+import { baseIntents, detectIntents, findOrderNumber } from "../intent.js";
 import {
   CATEGORY_WORDS,
   EFFECT_WORDS,
@@ -20,6 +20,8 @@ import {
 } from "../lexicon.js";
 import type { ProductSummary } from "../products.js";
 import { type PromptState, parsePromptState, promptStateJson } from "../prompt.js";
+import type { MyOrdersResult } from "../tools/my-orders.js";
+import { ordersReply } from "./orders.js";
 import { effectLabel, fill, KNOWLEDGE, PAYMENT_LABEL, T, UNIT_LABEL } from "./templates.js";
 
 export interface BrainToolCall {
@@ -110,7 +112,10 @@ function hasCatalogWords(t: string): boolean {
 }
 
 function plan(text: string, st: PromptState): BrainOutput {
-  const i = detectIntents(text);
+  let i = detectIntents(text);
+  const drafting = st.phase === "ordering" || st.phase === "awaiting_confirmation";
+  // "My order…" while an order is being put together is about that order: read as before.
+  if (i.orderStatus === "own" && drafting) i = baseIntents(text);
   const t = normalizeText(text);
   const lang = st.language;
   const qty = findQuantity(text) ?? (st.missing[0] === "quantity" ? parseQuantity(t) : undefined);
@@ -130,8 +135,14 @@ function plan(text: string, st: PromptState): BrainOutput {
     if (!fieldsGiven && i.decline) return { kind: "text", text: T.whatToChange[lang] };
   }
   if (i.human) return tools("notify_staff", { type: "staff_question", message: text.slice(0, 500) });
+  if (i.orderStatus) {
+    // About orders already placed: the server's list, never the draft (an order number would
+    // otherwise read as a phone number).
+    const orderNumber = findOrderNumber(text);
+    return tools("my_orders", orderNumber ? { orderNumber } : {});
+  }
 
-  const ordering = st.phase === "ordering" || st.phase === "awaiting_confirmation";
+  const ordering = drafting;
   if (ordering || (i.order && (qty || !catalogWords)) || (fieldsGiven && st.hasDraft) || (qty && !i.price)) {
     if (ordering && !fieldsGiven && (i.recommend || i.price || i.knowledge || i.hours || i.delivery)) {
       // A side question while ordering: answer it, the draft stays.
@@ -226,6 +237,9 @@ function compose(results: Array<{ name: string; output: unknown }>, st: PromptSt
         break;
       case "submit_order":
         parts.push(submitReply(out, lang));
+        break;
+      case "my_orders":
+        parts.push(ordersReply(out as Partial<MyOrdersResult>, lang));
         break;
       case "notify_staff": {
         const h = (out.hours as { open: string; close: string }) ?? st.shop.hours;

@@ -212,6 +212,55 @@ export const T = {
     uk: "Вибачте, я не можу приймати запити з цього акаунта. Будь ласка, зв'яжіться з магазином напряму.",
     th: "ขออภัยค่ะ ไม่สามารถรับคำขอจากบัญชีนี้ได้ กรุณาติดต่อร้านโดยตรงค่ะ",
   },
+  ordersTitle: {
+    en: "Your recent orders:",
+    ru: "Ваши последние заказы:",
+    uk: "Ваші останні замовлення:",
+    th: "ออเดอร์ล่าสุดของคุณ:",
+  },
+  orderTitle: {
+    en: "Your order:",
+    ru: "Ваш заказ:",
+    uk: "Ваше замовлення:",
+    th: "ออเดอร์ของคุณ:",
+  },
+  orderLine: {
+    en: "{num} from {date} — {status}",
+    ru: "{num} от {date} — {status}",
+    uk: "{num} від {date} — {status}",
+    th: "{num} วันที่ {date} — {status}",
+  },
+  orderUpdated: {
+    en: "last update {at}",
+    ru: "обновлён {at}",
+    uk: "оновлено {at}",
+    th: "อัปเดตล่าสุด {at}",
+  },
+  orderExpected: {
+    en: "expected delivery {at}",
+    ru: "ожидаемая доставка {at}",
+    uk: "очікувана доставка {at}",
+    th: "คาดว่าจะจัดส่ง {at}",
+  },
+  orderNote: { en: "note", ru: "комментарий", uk: "коментар", th: "หมายเหตุ" },
+  ordersMore: {
+    en: "That's the latest {shown} of your {count} orders.",
+    ru: "Это последние {shown} из {count} ваших заказов.",
+    uk: "Це останні {shown} з {count} ваших замовлень.",
+    th: "นี่คือ {shown} ออเดอร์ล่าสุดจากทั้งหมด {count} ออเดอร์ของคุณค่ะ",
+  },
+  noOrders: {
+    en: "You don't have any orders with us yet. Tell me what you'd like and I'll put one together.",
+    ru: "У вас пока нет заказов. Напишите, что хотите, — я всё оформлю.",
+    uk: "У вас поки немає замовлень. Напишіть, що бажаєте, — я все оформлю.",
+    th: "คุณยังไม่มีออเดอร์กับเราค่ะ บอกสิ่งที่ต้องการได้เลย เดี๋ยวช่วยสั่งให้ค่ะ",
+  },
+  orderNotFound: {
+    en: "I couldn't find order {num} among your orders. Please check the number.",
+    ru: "Не нашёл заказ {num} среди ваших заказов. Проверьте, пожалуйста, номер.",
+    uk: "Не знайшов замовлення {num} серед ваших замовлень. Перевірте, будь ласка, номер.",
+    th: "ไม่พบออเดอร์ {num} ในรายการออเดอร์ของคุณค่ะ กรุณาตรวจสอบหมายเลขอีกครั้งค่ะ",
+  },
   unknownOrderFields: {
     en: "I didn't catch that. {ask}",
     ru: "Не совсем понял. {ask}",
@@ -262,6 +311,42 @@ export const UNIT_LABEL: Record<Language, { g: string; pcs: string }> = {
   ru: { g: "г", pcs: "шт" },
   uk: { g: "г", pcs: "шт" },
   th: { g: "กรัม", pcs: "ชิ้น" },
+};
+
+/** An order's status (the server's) as the customer reads it. */
+export const ORDER_STATUS_LABEL: Record<Language, Record<string, string>> = {
+  en: {
+    pending: "received, waiting for confirmation",
+    confirmed: "confirmed",
+    preparing: "being prepared",
+    delivering: "on its way to you",
+    completed: "delivered",
+    cancelled: "cancelled",
+  },
+  ru: {
+    pending: "принят, ждёт подтверждения",
+    confirmed: "подтверждён",
+    preparing: "собирается",
+    delivering: "в пути к вам",
+    completed: "доставлен",
+    cancelled: "отменён",
+  },
+  uk: {
+    pending: "прийнято, чекає на підтвердження",
+    confirmed: "підтверджено",
+    preparing: "збирається",
+    delivering: "в дорозі до вас",
+    completed: "доставлено",
+    cancelled: "скасовано",
+  },
+  th: {
+    pending: "ได้รับแล้ว รอยืนยัน",
+    confirmed: "ยืนยันแล้ว",
+    preparing: "กำลังจัดเตรียม",
+    delivering: "กำลังจัดส่งถึงคุณ",
+    completed: "จัดส่งแล้ว",
+    cancelled: "ยกเลิกแล้ว",
+  },
 };
 
 export const PAYMENT_LABEL: Record<Language, Record<string, string>> = {

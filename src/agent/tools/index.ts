@@ -1,5 +1,6 @@
 /** The assistant's tool set, bound to one turn's server-side context. */
 import type { ToolContext } from "./context.js";
+import { myOrdersTool } from "./my-orders.js";
 import { notifyStaffTool } from "./notify-staff.js";
 import { productDetailsTool } from "./product-details.js";
 import { rememberFactTool } from "./remember-fact.js";
@@ -15,6 +16,7 @@ export function buildTools(ctx: ToolContext) {
     submit_order: submitOrderTool(ctx),
     notify_staff: notifyStaffTool(ctx),
     remember_fact: rememberFactTool(ctx),
+    my_orders: myOrdersTool(ctx),
   };
 }
 
@@ -26,6 +28,7 @@ export const TOOL_NAMES = [
   "submit_order",
   "notify_staff",
   "remember_fact",
+  "my_orders",
 ] as const;
 export type { ToolContext, TurnEffects } from "./context.js";
 export { newEffects } from "./context.js";

@@ -1,12 +1,16 @@
 /**
  * Customers in private chats: /start (greeting in their language, `/start link_<token>` asks
  * whether to join this Telegram account to the web profile that made the link, and links only on
- * Yes), text (the assistant's turn, typing indicator, HTML reply split under 4096), shared
- * locations, and the inline buttons (pick a product, confirm or cancel an order or a link).
+ * Yes), /orders (their last 5 orders with the status, in their language), text (the assistant's
+ * turn, typing indicator, HTML reply split under 4096), shared locations, and the inline buttons
+ * (pick a product, confirm or cancel an order or a link).
  */
 import { eq } from "drizzle-orm";
 import { type Bot, type Context, InlineKeyboard } from "grammy";
 import type { User } from "grammy/types";
+import { ordersReply } from "../../agent/offline/orders.js";
+import { T } from "../../agent/offline/templates.js";
+import { customerOrders } from "../../agent/tools/my-orders.js";
 import { consumeRateLimit } from "../../cache/rate-limit.js";
 import { agentSessions, notifications } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
@@ -24,6 +28,8 @@ import type { TurnOutput, TurnRunner } from "./types.js";
 import { putWaiting, takeWaiting } from "./waiting.js";
 
 const TYPING_EVERY_MS = 4500;
+/** How many orders /orders lists (the newest). */
+const ORDERS_SHOWN = 5;
 
 const EN = {
   slow: "You're sending messages very fast — please wait a moment.",
@@ -269,6 +275,51 @@ async function onStart(deps: Deps, ctx: Context, payload: string): Promise<void>
   await sendHtml(ctx, greeting);
 }
 
+/**
+ * /orders: the customer's last orders with their status (the server's), read like the assistant's
+ * my_orders tool does: this Telegram account's profile only, through the order caches.
+ */
+async function onOrders(deps: Deps, ctx: Context): Promise<void> {
+  const who = identity(ctx);
+  if (!who) return;
+  const limit = await consumeRateLimit(deps, `telegram:${who.telegramUserId}`);
+  const profile = await getOrCreateTelegramProfile(deps, who);
+  const lang = languageOf(ctx.from, profile);
+  if (!limit.allowed) {
+    await ctx.reply(TEXTS[lang].slow);
+    return;
+  }
+  if (profile.isBlocked) {
+    await ctx.reply(T.blocked[lang]);
+    return;
+  }
+  const out = await customerOrders(deps, profile.id, { limit: ORDERS_SHOWN });
+  await sendHtml(ctx, ordersReply(out, lang));
+}
+
+/**
+ * The commands customers have, per language, for Bot API `setMyCommands` (with `language_code`
+ * for all but English). Nothing calls it yet: the channel's start (channel.ts) is where it belongs.
+ */
+export const CUSTOMER_COMMANDS: Record<Language, Array<{ command: string; description: string }>> = {
+  en: [
+    { command: "start", description: "Start a chat with the shop assistant" },
+    { command: "orders", description: "My recent orders and their status" },
+  ],
+  ru: [
+    { command: "start", description: "Начать чат с ассистентом магазина" },
+    { command: "orders", description: "Мои последние заказы и их статус" },
+  ],
+  uk: [
+    { command: "start", description: "Почати чат з асистентом магазину" },
+    { command: "orders", description: "Мої останні замовлення та їхній статус" },
+  ],
+  th: [
+    { command: "start", description: "เริ่มแชทกับผู้ช่วยของร้าน" },
+    { command: "orders", description: "ออเดอร์ล่าสุดและสถานะ" },
+  ],
+};
+
 async function linkAndReply(
   deps: Deps,
   ctx: Context,
@@ -344,6 +395,7 @@ async function onLocation(deps: Deps, ctx: Context): Promise<void> {
 export function registerCustomerHandlers(bot: Bot, deps: Deps, runTurn: TurnRunner): void {
   const priv = bot.chatType("private");
   priv.command("start", (ctx) => onStart(deps, ctx, ctx.match.trim()));
+  priv.command("orders", (ctx) => onOrders(deps, ctx));
   priv.on("message:location", (ctx) => onLocation(deps, ctx));
   priv.on("message:text", (ctx) => converse(deps, runTurn, ctx, ctx.message.text));
   priv.on("callback_query:data", (ctx) => onButton(deps, runTurn, ctx, ctx.callbackQuery.data));

@@ -129,7 +129,7 @@ const TURN_SQL = `with sx as (
       last_visit = case when last_visit < px.at - interval '${LAST_VISIT_STEP_MS} milliseconds'
         then px.at else last_visit end
     from spx px where user_profiles.id = px.user_profile_id
-    returning user_profiles.id, total_visits, total_messages, is_blocked, last_visit
+    returning user_profiles.id, total_visits, total_messages, is_blocked, last_visit, merged_into
   ), se as (
     insert into agent_events (user_profile_id, conversation_id, event_type, event_data, channel, created_at)
     select user_profile_id, conversation_id, 'chat_message', event_data, channel, at from sx
@@ -152,12 +152,13 @@ const TURN_SQL = `with sx as (
   ), ft as (${traceInsertSql("$3")}), fu as (${usageInsertSql("$4")}), fe as (${eventInsertSql("$5")}),
   fn as (${notificationInsertSql("$6")})
   select 's' as kind, c.id::text as conversation_id, c.message_count, c.takeover_until, p.total_visits,
-    p.total_messages, p.is_blocked, p.last_visit, null::int as version, null::text as note_id, null::text as note_key
+    p.total_messages, p.is_blocked, p.last_visit, p.merged_into::text as merged_into, null::int as version,
+    null::text as note_id, null::text as note_key
   from sc c join sx x on x.conversation_id = c.id join sp p on p.id = x.user_profile_id
   union all
-  select 'f', conversation_id::text, null, null, null, null, null, null, version, null, null from fs
+  select 'f', conversation_id::text, null, null, null, null, null, null, null, version, null, null from fs
   union all
-  select 'n', null, null, null, null, null, null, null, null, id::text, dedupe_key from fn`;
+  select 'n', null, null, null, null, null, null, null, null, null, id::text, dedupe_key from fn`;
 
 interface StartRow {
   id: string;
@@ -179,6 +180,8 @@ interface StartCounters {
   total_messages: number;
   is_blocked: boolean;
   last_visit: string | Date;
+  /** Set when the profile was merged into another (a Telegram link) after the caller read it. */
+  merged_into: string | null;
 }
 
 interface FinishRow {
@@ -369,18 +372,21 @@ export async function startTurn(deps: PersistDeps, input: StartTurnInput): Promi
       owned: true,
     },
   ];
+  // A profile merged away since the caller read it (a Telegram link confirmed meanwhile): its
+  // identities resolve to the survivor now, so they are dropped rather than written back.
+  const merged = r.merged_into != null;
   if (profile.userId)
     entries.push({
       key: CacheKeys.userProfile(profile.userId),
-      value: updatedProfile,
-      ttl: CacheTTL.userProfile,
+      value: merged ? undefined : updatedProfile,
+      ttl: merged ? 0 : CacheTTL.userProfile,
       owned: true,
     });
   if (profile.telegramUserId)
     entries.push({
       key: CacheKeys.userByTelegram(profile.telegramUserId),
-      value: updatedProfile,
-      ttl: CacheTTL.userByTelegram,
+      value: merged ? undefined : updatedProfile,
+      ttl: merged ? 0 : CacheTTL.userByTelegram,
       owned: true,
     });
   // The context paragraph names the visit number: a new visit makes it stale (value undefined:

@@ -110,10 +110,12 @@ const updatedConversation = rowReader(conversations, "c", "c.");
  * $8 subtotal, $9 delivery fee, $10 discount, $11 total, $12 currency, $13 contact, $14 address,
  * $15 notes, $16 location, $17 payment method, $18 order source, $19 idempotency key,
  * $20 event channel, $21 alert dedupe key (null: no alert), $22 alert payload.
- * The customer's total_spent stops at its column's largest value rather than fail the order.
+ * The customer's total_spent stops at its column's largest value rather than fail the order. A
+ * customer merged into another (a Telegram link confirmed while they ordered) orders as the
+ * survivor.
  */
 const CREATE_SQL = `with pr as (
-    select 1 from user_profiles where id = $2::uuid
+    select coalesce(merged_into, id) as id from user_profiles where id = $2::uuid
   ), dup as (
     select 1 from orders where idempotency_key = $19::text
   ), n as (
@@ -122,7 +124,7 @@ const CREATE_SQL = `with pr as (
     insert into orders (id, order_number, user_profile_id, conversation_id, status, status_history, items,
       subtotal, delivery_fee, discount, total_amount, currency, contact_info, delivery_address, delivery_notes,
       delivery_location, payment_method, order_source, idempotency_key, created_at, updated_at)
-    select $1::uuid, ${orderNumberSql("$4", "n.last_value")}, $2::uuid, $3::uuid, 'pending', $6::jsonb,
+    select $1::uuid, ${orderNumberSql("$4", "n.last_value")}, (select pr.id from pr), $3::uuid, 'pending', $6::jsonb,
       $7::jsonb, $8::numeric, $9::numeric, $10::numeric, $11::numeric, $12::text, $13::jsonb, $14::text,
       $15::text, $16::jsonb, $17::text, $18::text, $19::text, $5::timestamptz, $5::timestamptz
     from n

@@ -1,7 +1,8 @@
 /**
  * A fake Telegram Bot API server on 127.0.0.1 (point TELEGRAM_API_ROOT at `url`). It answers the
  * methods the bot uses, records every call, and can misbehave on demand: a 429 with retry_after,
- * a 5xx, or any error, for the next N calls of a method.
+ * a 5xx, or any error, for the next N calls of a method. setMyCommands is kept per scope and
+ * language (`commands`) and getMyCommands answers from it.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,6 +34,8 @@ export class FakeTelegram {
   private readonly faults = new Map<string, Fault[]>();
   private server?: Server;
   private nextMessageId = 1000;
+  /** The command lists set with setMyCommands, by `${scope type}:${language_code ?? ""}`. */
+  readonly commands = new Map<string, unknown[]>();
   url = "";
 
   async start(): Promise<this> {
@@ -104,10 +107,28 @@ export class FakeTelegram {
         };
       case "getUpdates":
         return [];
+      case "setMyCommands":
+        this.commands.set(commandsKey(p), parseJson(p.commands) as unknown[]);
+        return true;
+      case "deleteMyCommands":
+        this.commands.delete(commandsKey(p));
+        return true;
+      case "getMyCommands":
+        return this.commands.get(commandsKey(p)) ?? [];
       default:
         return true;
     }
   }
+}
+
+/** grammY sends JSON; a form-encoded body carries objects as JSON strings. */
+function parseJson(v: unknown): unknown {
+  return typeof v === "string" ? JSON.parse(v) : v;
+}
+
+function commandsKey(p: Record<string, unknown>): string {
+  const scope = parseJson(p.scope) as { type?: string } | undefined;
+  return `${scope?.type ?? "default"}:${p.language_code ?? ""}`;
 }
 
 let seq = 1;

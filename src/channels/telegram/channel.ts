@@ -3,25 +3,34 @@
  * on start; POST /api/telegram/webhook checks it), long polling otherwise. Either way an update
  * goes through receiveUpdate(): claimed once in telegram_updates, then handled by a job.
  * TELEGRAM_API_ROOT points grammY at a self-hosted Bot API server.
+ * Every outgoing message goes through this instance's throttle (./throttle.ts: 10/s per bot,
+ * 1/s per private chat, 429 retry_after honoured); on start the customer commands are
+ * registered with setMyCommands (best effort).
  */
 import { Api, Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Deps } from "../../deps.js";
 import { redactText } from "../../logger.js";
-import { registerCustomerHandlers } from "./customer.js";
+import type { Language } from "../../services/settings.js";
+import { CUSTOMER_COMMANDS, registerCustomerHandlers } from "./customer.js";
 import { withoutNul } from "./sanitize.js";
 import { registerStaffChatHandlers } from "./staff-chat.js";
+import { OutgoingThrottle, type ThrottleOptions } from "./throttle.js";
 import type { TurnRunner } from "./types.js";
 import { receiveUpdate } from "./updates.js";
 
 export const WEBHOOK_PATH = "/api/telegram/webhook";
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+/** How long start() waits for the command menu to be set before carrying on without it. */
+const COMMANDS_WAIT_MS = 10_000;
 
 export interface TelegramChannelOptions {
   /** The assistant's turn (src/agent/turn.ts runTurn). */
   runTurn: TurnRunner;
   /** Long-polling wait, seconds. @default 25 */
   pollTimeoutSeconds?: number;
+  /** Outgoing-message throttle settings (limits, clock); see ./throttle.ts. */
+  throttle?: ThrottleOptions;
 }
 
 /** What /api/health reports about the bot. */
@@ -39,6 +48,10 @@ export interface TelegramState {
 export class TelegramChannel {
   readonly bot: Bot;
   readonly api: Api;
+  /** This process's outgoing-message budget (not shared with other instances). */
+  readonly throttle: OutgoingThrottle;
+  /** The setMyCommands calls of the latest start (never rejects). */
+  commandsRegistered?: Promise<void>;
   private polling = false;
   private pollLoop?: Promise<void>;
   private pollAbort?: AbortController;
@@ -55,6 +68,13 @@ export class TelegramChannel {
     const client = deps.config.telegram.apiRoot ? { apiRoot: deps.config.telegram.apiRoot } : {};
     this.bot = new Bot(token, { client });
     this.api = this.bot.api;
+    this.throttle = new OutgoingThrottle({
+      onPause: ({ chat, global, ms, method }) =>
+        deps.logger.warn({ chatId: chat, global, waitMs: ms, method }, "telegram 429: sending paused"),
+      ...opts.throttle,
+    });
+    // Installed before any update is handled, so each update's ctx.api gets it too.
+    this.api.config.use(this.throttle.transformer);
     registerStaffChatHandlers(this.bot, deps);
     registerCustomerHandlers(this.bot, deps, opts.runTurn);
   }
@@ -103,6 +123,7 @@ export class TelegramChannel {
         allowed_updates: [...ALLOWED_UPDATES],
       });
       this.deps.logger.info({ mode: "webhook" }, "telegram bot started");
+      await this.startCommands();
       return;
     }
     // A webhook left over from an earlier deployment would make getUpdates fail with 409.
@@ -110,6 +131,43 @@ export class TelegramChannel {
     this.polling = true;
     this.pollLoop = this.poll();
     this.deps.logger.info({ mode: "polling" }, "telegram bot started");
+    await this.startCommands();
+  }
+
+  /** Starts registerCommands and waits for it up to COMMANDS_WAIT_MS; it never fails the start. */
+  private async startCommands(): Promise<void> {
+    this.commandsRegistered = this.registerCommands();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.commandsRegistered,
+      new Promise<void>((r) => {
+        timer = setTimeout(r, COMMANDS_WAIT_MS);
+        timer.unref?.();
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * The command menu of private chats: CUSTOMER_COMMANDS in English as the default, and each other
+   * language under its language_code. Runs in the background; a failure is logged and the bot
+   * carries on (the commands still work when typed).
+   */
+  private async registerCommands(): Promise<void> {
+    const scope = { type: "all_private_chats" as const };
+    for (const [lang, commands] of Object.entries(CUSTOMER_COMMANDS)) {
+      try {
+        await this.api.setMyCommands(
+          commands,
+          lang === "en" ? { scope } : { scope, language_code: lang as Language },
+        );
+      } catch (err) {
+        this.deps.logger.warn(
+          { err: redactText(String(err)), language: lang },
+          "telegram setMyCommands failed",
+        );
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -121,7 +179,8 @@ export class TelegramChannel {
 
   /** Handles one update now (what the telegram-update job calls), without NUL characters. */
   handle(update: Update): Promise<void> {
-    return this.bot.handleUpdate(withoutNul(update));
+    // Replies made while handling an update wait out a 429 once, transparently.
+    return this.throttle.withRetries(() => this.bot.handleUpdate(withoutNul(update)));
   }
 
   private async poll(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Deps } from "./deps.js";
-import { AppError } from "./errors.js";
+import { AppError, zodToAppError } from "./errors.js";
 import { adminRoutes } from "./http/admin/index.js";
 import { analyticsRoutes } from "./http/analytics/route.js";
 import { authRoutes } from "./http/auth/route.js";
@@ -12,7 +12,7 @@ import { cacheRoutes } from "./http/cache/route.js";
 import { catalogRoutes } from "./http/catalog/route.js";
 import { chatRoutes } from "./http/chat/route.js";
 import { docsRoutes } from "./http/docs/route.js";
-import { createErrorHandler, errorBody, zodToAppError } from "./http/errors.js";
+import { createErrorHandler, errorBody } from "./http/errors.js";
 import { eventRoutes } from "./http/events/route.js";
 import { healthRoutes } from "./http/health/route.js";
 import { refuseNul } from "./http/input-text.js";

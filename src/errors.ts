@@ -2,6 +2,8 @@
  * One error type for the whole app: a stable code, an internal message, a user-safe message and
  * the original cause. The HTTP status comes from the code, in one map.
  */
+import type { ZodError } from "zod";
+
 export const errorStatus = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
@@ -56,4 +58,21 @@ export class AppError extends Error {
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
+}
+
+/**
+ * A zod failure as VALIDATION_FAILED: the message names the first problem's field, `details` has
+ * one `{field, message}` per problem. An unknown key of a strict object is named itself (with
+ * its parent's path), one detail per key: `foo: unknown field`, not `body: Unrecognized key "foo"`.
+ */
+export function zodToAppError(error: ZodError, where = "body"): AppError {
+  const details = error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({ field: [...i.path, key].join("."), message: "unknown field" }))
+      : [{ field: i.path.join(".") || where, message: i.message }],
+  );
+  const first = details[0];
+  return new AppError("VALIDATION_FAILED", `${first?.field ?? where}: ${first?.message ?? "invalid"}`, {
+    details,
+  });
 }

@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createErrorHandler, zodToAppError } from "../src/http/errors.js";
+import { zodToAppError } from "../src/errors.js";
+import { createErrorHandler } from "../src/http/errors.js";
 import { createLogger } from "../src/logger.js";
 import { createTestApp, staffAuth } from "./helpers/app.js";
 

@@ -161,6 +161,25 @@ describe("staff accounts API", () => {
     expect((await t.deps.db.select().from(staffUsers).where(eq(staffUsers.username, "carl"))).length).toBe(0);
   });
 
+  it("two parallel adds with one Telegram user id: one 201, one 409 naming telegramUserId", async () => {
+    const responses = await Promise.all(
+      ["tg-race-1", "tg-race-2"].map((username) =>
+        call("POST", "/api/admin/staff", {
+          username,
+          password: `${username}-secret-1`,
+          telegramUserId: 5550077,
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+    const lost = responses.find((r) => r.status === 409) as Response;
+    const body = await expectError(lost, 409, "telegramUserId");
+    expect(body.error.code).toBe("CONFLICT");
+    const linked = await t.deps.db.select().from(staffUsers).where(eq(staffUsers.telegramUserId, 5550077));
+    expect(linked).toHaveLength(1);
+    expect(body.error.message).toContain(linked[0]?.username);
+  });
+
   it("answers 400 naming the field for every bad input, and writes nothing", async () => {
     const good = { username: "dora", password: "dora-secret-1" };
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -438,6 +457,26 @@ describe("staff account rules in the service", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(rejected.reason).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("twin") });
+  });
+
+  it("two parallel links of one Telegram user id to two accounts: one succeeds, one 409", async () => {
+    const [a, b] = await Promise.all(
+      ["link-race-1", "link-race-2"].map((username) =>
+        createStaff(t.deps.db, { username, password: `${username}-secret-1` }),
+      ),
+    );
+    const results = await Promise.allSettled(
+      [a, b].map((m) => updateStaff(t.deps, (m as { id: string }).id, { telegramUserId: 5550088 })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({
+      code: "CONFLICT",
+      details: [{ field: "telegramUserId" }],
+    });
+    expect(
+      (await t.deps.db.select().from(staffUsers).where(eq(staffUsers.telegramUserId, 5550088))).length,
+    ).toBe(1);
   });
 });
 

@@ -393,7 +393,7 @@ export const GREETING_WORDS: readonly string[] = Object.freeze([
 ]);
 /**
  * Asking about orders the customer already placed ("where is my order?", "статус заказа"), as
- * opposed to placing one ("I want to order…"). Read together by `orderStatus` in intent.ts.
+ * opposed to placing one ("I want to order…"). Read together by `orderStatusKind` in intent.ts.
  */
 export const ORDER_STATUS_WORDS = Object.freeze({
   /** "order" in English is also the verb: only with `explicit` words does it make a question. */

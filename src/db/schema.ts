@@ -16,6 +16,7 @@ import {
   real,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -118,15 +119,24 @@ export const messages = pgTable(
 );
 
 // ---------------------------------------------------------------- staff
-export const staffUsers = pgTable("staff_users", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  username: text("username").notNull().unique(),
-  passwordHash: text("password_hash").notNull(),
-  displayName: text("display_name"),
-  role: text("role").notNull().default("owner"),
-  telegramUserId: bigint("telegram_user_id", { mode: "number" }),
-  createdAt: ts("created_at").notNull().defaultNow(),
-});
+export const staffUsers = pgTable(
+  "staff_users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    username: text("username").notNull().unique(),
+    passwordHash: text("password_hash").notNull(),
+    displayName: text("display_name"),
+    role: text("role").notNull().default("owner"),
+    telegramUserId: bigint("telegram_user_id", { mode: "number" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  // One Telegram account maps to one staff member: the index decides when two requests race.
+  (t) => [
+    uniqueIndex("staff_users_telegram_user_idx")
+      .on(t.telegramUserId)
+      .where(sql`telegram_user_id is not null`),
+  ],
+);
 
 export const staffSessions = pgTable(
   "staff_sessions",

@@ -5,29 +5,11 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ZodError } from "zod";
 import { AppError, type ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 
 export function errorBody(code: ErrorCode | string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
-}
-
-/**
- * A zod failure as VALIDATION_FAILED: the message names the first problem's field, `details` has
- * one `{field, message}` per problem. An unknown key of a strict object is named itself (with
- * its parent's path), one detail per key: `foo: unknown field`, not `body: Unrecognized key "foo"`.
- */
-export function zodToAppError(error: ZodError, where = "body"): AppError {
-  const details = error.issues.flatMap((i) =>
-    i.code === "unrecognized_keys"
-      ? i.keys.map((key) => ({ field: [...i.path, key].join("."), message: "unknown field" }))
-      : [{ field: i.path.join(".") || where, message: i.message }],
-  );
-  const first = details[0];
-  return new AppError("VALIDATION_FAILED", `${first?.field ?? where}: ${first?.message ?? "invalid"}`, {
-    details,
-  });
 }
 
 /** The code of an HTTPException's status (thrown by Hono or a middleware, not by our code). */

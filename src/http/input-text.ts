@@ -7,7 +7,7 @@
  */
 import { AppError } from "../errors.js";
 
-export const NUL_MESSAGE = "must not contain NUL characters";
+const NUL_MESSAGE = "must not contain NUL characters";
 
 type Path = Array<string | number>;
 

@@ -23,8 +23,8 @@ export function jsonContent<T extends z.ZodType>(schema: T, description: string)
  * past 9999 prints as `+010000-…`, which PostgreSQL cannot read. Checking the instant (not the
  * written year) also catches `0001-01-01T00:00:00+01:00`, which is in year 0000 in UTC.
  */
-export const EARLIEST_TIME = Date.UTC(1970, 0, 1);
-export const LATEST_TIME = Date.UTC(10000, 0, 1) - 1;
+const EARLIEST_TIME = Date.UTC(1970, 0, 1);
+const LATEST_TIME = Date.UTC(10000, 0, 1) - 1;
 export const EARLIEST_DATE = "1970-01-01";
 export const LATEST_DATE = "9999-12-31";
 

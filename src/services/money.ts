@@ -4,18 +4,16 @@
  *
  * Bounds: every money column is numeric(12,2) (catalog prices; orders' subtotal, delivery fee,
  * discount and total), so an amount stored is at most MAX_MONEY_CENTS (9,999,999,999.99). A delivery
- * fee is bounded far below that (MAX_FEE_CENTS), so a setting can never make every order too large.
+ * fee is bounded far below that (99,999,999.99, FEE_RE), so a setting can never make every order too large.
  */
 const MONEY_RE = /^-?\d{1,12}(\.\d{1,2})?$/;
 
 /** The largest amount a money column (numeric(12,2)) holds: 9,999,999,999.99. */
 export const MAX_MONEY_CENTS = 999_999_999_999n;
-/** The largest delivery fee (settings or a staff override): 99,999,999.99. */
-export const MAX_FEE_CENTS = 9_999_999_999n;
 
 /** A non-negative amount (≤ 2 decimals) that fits a money column: catalog prices, discounts. */
 export const AMOUNT_RE = /^\d{1,10}(\.\d{1,2})?$/;
-/** A non-negative delivery fee (≤ 2 decimals) of at most MAX_FEE_CENTS. */
+/** A non-negative delivery fee (settings or a staff override, ≤ 2 decimals) of at most 99,999,999.99. */
 export const FEE_RE = /^\d{1,8}(\.\d{1,2})?$/;
 
 /** A non-negative amount that fits a money column (≤ 9,999,999,999.99). */

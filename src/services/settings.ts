@@ -9,7 +9,7 @@ import { CacheKeys, CacheTTL } from "../cache/keys.js";
 import type { Db } from "../db/client.js";
 import { settings as settingsTable } from "../db/schema.js";
 import type { Deps } from "../deps.js";
-import { AppError } from "../errors.js";
+import { zodToAppError } from "../errors.js";
 import { isFee } from "./money.js";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
@@ -129,13 +129,7 @@ export async function updateSettings(
     ...current,
     ...Object.fromEntries(keys.map((k) => [k, patch[k]])),
   });
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({
-      field: i.path.join(".") || "settings",
-      message: i.message,
-    }));
-    throw new AppError("VALIDATION_FAILED", `${details[0]?.field}: ${details[0]?.message}`, { details });
-  }
+  if (!parsed.success) throw zodToAppError(parsed.error, "settings");
   const next = parsed.data;
   const removed = keys.filter((k) => next[k] === null);
   const now = deps.clock.now();

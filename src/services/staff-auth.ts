@@ -12,6 +12,7 @@ import type { Config } from "../config.js";
 import type { DbOrTx } from "../db/client.js";
 import { orders, staffSessions, staffUsers } from "../db/schema.js";
 import { AppError } from "../errors.js";
+import { orderCacheKeys } from "./orders/create.js";
 
 export const OWNER_USERNAME = "admin";
 /** How long a dashboard session lasts. @default 7 days */
@@ -71,7 +72,7 @@ export async function ensureOwner(
   const wanted = config.admin.password;
   const [existing] = await db.select().from(staffUsers).limit(1);
   if (!existing) {
-    const password = wanted ?? randomBytes(12).toString("base64url");
+    const password = wanted ?? generatePassword();
     const inserted = await db
       .insert(staffUsers)
       .values({ username: OWNER_USERNAME, passwordHash: await hashPassword(password), role: "owner" })
@@ -295,7 +296,10 @@ function checkTelegramId(id: number | null | undefined): void {
     throw AppError.validation("telegramUserId", "must be a positive whole number (a Telegram user id)");
 }
 
-/** One Telegram account maps to one staff member (replies in the staff chat are signed by it). */
+/**
+ * One Telegram account maps to one staff member (replies in the staff chat are signed by it).
+ * This check names the holder; the unique index `staff_users_telegram_user_idx` decides races.
+ */
 async function checkTelegramFree(db: DbOrTx, telegramUserId: number, exceptId?: string): Promise<void> {
   const [taken] = await db
     .select({ username: staffUsers.username })
@@ -305,10 +309,40 @@ async function checkTelegramFree(db: DbOrTx, telegramUserId: number, exceptId?: 
         ? and(eq(staffUsers.telegramUserId, telegramUserId), ne(staffUsers.id, exceptId))
         : eq(staffUsers.telegramUserId, telegramUserId),
     );
-  if (taken)
-    throw new AppError("CONFLICT", `telegramUserId: already linked to staff account "${taken.username}"`, {
-      details: [{ field: "telegramUserId", message: `already linked to "${taken.username}"` }],
-    });
+  if (taken) throw telegramTaken(`"${taken.username}"`);
+}
+
+function telegramTaken(holder: string): AppError {
+  return new AppError("CONFLICT", `telegramUserId: already linked to staff account ${holder}`, {
+    details: [{ field: "telegramUserId", message: `already linked to ${holder}` }],
+  });
+}
+
+const TELEGRAM_UNIQUE_INDEX = "staff_users_telegram_user_idx";
+
+/**
+ * Whether `err` is PostgreSQL's unique_violation (23505) on `constraint`, as thrown by postgres.js
+ * (`constraint_name`) or PGlite (`constraint`), possibly wrapped by drizzle (`cause`).
+ */
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as Error).cause, depth++) {
+    const pg = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+    if (pg.code === "23505") return (pg.constraint_name ?? pg.constraint) === constraint;
+  }
+  return false;
+}
+
+/**
+ * The 409 for a Telegram id another account took between the check and the write (the unique
+ * index refused it): named like checkTelegramFree when the holder can still be read.
+ */
+async function telegramLostRace(db: DbOrTx, telegramUserId: number, exceptId?: string): Promise<AppError> {
+  try {
+    await checkTelegramFree(db, telegramUserId, exceptId);
+  } catch (e) {
+    if (e instanceof AppError) return e;
+  }
+  return telegramTaken("another staff account");
 }
 
 /**
@@ -339,7 +373,8 @@ export async function createStaff(db: DbOrTx, input: NewStaff): Promise<StaffAcc
   checkRole(role);
   checkPassword(input.password);
   checkTelegramId(input.telegramUserId);
-  if (input.telegramUserId != null) await checkTelegramFree(db, input.telegramUserId);
+  const telegramUserId = input.telegramUserId ?? null;
+  if (telegramUserId != null) await checkTelegramFree(db, telegramUserId);
   const [row] = await db
     .insert(staffUsers)
     .values({
@@ -347,12 +382,20 @@ export async function createStaff(db: DbOrTx, input: NewStaff): Promise<StaffAcc
       displayName: input.displayName ?? null,
       role,
       passwordHash: await hashPassword(input.password),
-      telegramUserId: input.telegramUserId ?? null,
+      telegramUserId,
     })
-    // The unique index decides, so two parallel requests for one username cannot both succeed.
-    .onConflictDoNothing({ target: staffUsers.username })
+    // The unique indexes decide (username, Telegram id), so two parallel requests for one
+    // username or one Telegram id cannot both succeed.
+    .onConflictDoNothing()
     .returning(accountColumns);
-  if (!row) throw usernameTaken(input.username);
+  if (!row) {
+    const [sameName] = await db
+      .select({ id: staffUsers.id })
+      .from(staffUsers)
+      .where(eq(staffUsers.username, input.username));
+    if (sameName || telegramUserId == null) throw usernameTaken(input.username);
+    throw await telegramLostRace(db, telegramUserId);
+  }
   return toAccount(row);
 }
 
@@ -434,24 +477,35 @@ export async function updateStaff(
   if (patch.password !== undefined) checkPassword(patch.password);
   checkTelegramId(patch.telegramUserId);
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
-  const updated = await deps.db.transaction(async (tx) => {
-    const [current] = await tx.select(accountColumns).from(staffUsers).where(eq(staffUsers.id, id));
-    if (!current) throw AppError.notFound("Staff account");
-    if (patch.role !== undefined && patch.role !== "owner" && current.role === "owner") {
-      await refuseLastOwner(tx, id, "demoted");
-      refuseBuiltInOwner(current.username, "demoted");
-    }
-    if (patch.telegramUserId != null) await checkTelegramFree(tx, patch.telegramUserId, id);
-    const set = {
-      ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
-      ...(patch.role !== undefined ? { role: patch.role } : {}),
-      ...(patch.telegramUserId !== undefined ? { telegramUserId: patch.telegramUserId } : {}),
-      ...(passwordHash !== undefined ? { passwordHash } : {}),
-    };
-    if (Object.keys(set).length === 0) return current;
-    const [row] = await tx.update(staffUsers).set(set).where(eq(staffUsers.id, id)).returning(accountColumns);
-    return row ?? current;
-  });
+  const updated = await deps.db
+    .transaction(async (tx) => {
+      const [current] = await tx.select(accountColumns).from(staffUsers).where(eq(staffUsers.id, id));
+      if (!current) throw AppError.notFound("Staff account");
+      if (patch.role !== undefined && patch.role !== "owner" && current.role === "owner") {
+        await refuseLastOwner(tx, id, "demoted");
+        refuseBuiltInOwner(current.username, "demoted");
+      }
+      if (patch.telegramUserId != null) await checkTelegramFree(tx, patch.telegramUserId, id);
+      const set = {
+        ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.telegramUserId !== undefined ? { telegramUserId: patch.telegramUserId } : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : {}),
+      };
+      if (Object.keys(set).length === 0) return current;
+      const [row] = await tx
+        .update(staffUsers)
+        .set(set)
+        .where(eq(staffUsers.id, id))
+        .returning(accountColumns);
+      return row ?? current;
+    })
+    .catch(async (err: unknown) => {
+      // Another account took the Telegram id after checkTelegramFree: the unique index refused it.
+      if (patch.telegramUserId != null && isUniqueViolation(err, TELEGRAM_UNIQUE_INDEX))
+        throw await telegramLostRace(deps.db, patch.telegramUserId, id);
+      throw err;
+    });
   if (passwordHash !== undefined) await revokeStaffSessions(deps, id, opts.keepTokenHash);
   return toAccount(updated);
 }
@@ -484,13 +538,15 @@ export async function deleteStaff(deps: AuthDeps, id: string): Promise<{ unassig
   });
   await dropCachedSessions(deps, hashes);
   if (released.length > 0) {
-    const profiles = new Set(released.flatMap((o) => (o.userProfileId ? [o.userProfileId] : [])));
-    const keys = [
-      CacheKeys.pendingOrders(),
-      CacheKeys.todayOrders(),
-      ...released.map((o) => CacheKeys.orderStatus(o.id)),
-      ...[...profiles].map((p) => CacheKeys.userOrders(p)),
-    ];
+    // Every key each order touches, once (an order without a customer: its own and the lists).
+    const unique = new Set([CacheKeys.pendingOrders(), CacheKeys.todayOrders()]);
+    for (const o of released) {
+      const touched = o.userProfileId
+        ? orderCacheKeys({ id: o.userProfileId }, o.id)
+        : [CacheKeys.orderStatus(o.id)];
+      for (const key of touched) unique.add(key);
+    }
+    const keys = [...unique];
     for (let i = 0; i < keys.length; i += 100) await deps.cache.delete(...keys.slice(i, i + 100));
   }
   return { unassignedOrders: released.length };

@@ -4,9 +4,9 @@
  * model that passes another customer's id or order number gets this customer's orders only.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { MyOrdersResult } from "../../src/agent/tools/my-orders.js";
 import type { Deps } from "../../src/deps.js";
 import { createOrder } from "../../src/services/orders/create.js";
+import type { MyOrdersResult } from "../../src/services/orders/customer-orders.js";
 import { type FakeLlm, startFakeLlm } from "../fakes/llm.js";
 import { demoCart } from "../orders/support.js";
 import { runStatusScript, STATUS_SCRIPTS, toolsCalled } from "./order-status-scripts.js";

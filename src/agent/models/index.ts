@@ -109,7 +109,7 @@ export function backgroundModelFor(config: Config): LanguageModelV3 | undefined 
   return primary.provider === "offline" ? undefined : primary.model;
 }
 
-export const OPENAI_BASE_URL = "https://api.openai.com/v1";
+const OPENAI_BASE_URL = "https://api.openai.com/v1";
 /** How long one probe of a remote model's server counts for (health checks come often). */
 export const MODEL_PROBE_TTL_MS = 30_000;
 export const MODEL_PROBE_TIMEOUT_MS = 2_000;

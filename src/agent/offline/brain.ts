@@ -6,6 +6,7 @@
  */
 
 import { formatMoney } from "../../services/money.js";
+import type { MyOrdersResult } from "../../services/orders/customer-orders.js";
 import type { Language } from "../../services/settings.js";
 import { findAddress, findQuantity, parsePayment, parsePhone, parseQuantity } from "../fields.js";
 import { baseIntents, detectIntents, findOrderNumber } from "../intent.js";
@@ -20,7 +21,6 @@ import {
 } from "../lexicon.js";
 import type { ProductSummary } from "../products.js";
 import { type PromptState, parsePromptState, promptStateJson } from "../prompt.js";
-import type { MyOrdersResult } from "../tools/my-orders.js";
 import { ordersReply } from "./orders.js";
 import { effectLabel, fill, KNOWLEDGE, PAYMENT_LABEL, T, UNIT_LABEL } from "./templates.js";
 

@@ -3,8 +3,8 @@
  * and the Telegram /orders command. Every figure, number and status comes from the result.
  */
 import { formatMoney } from "../../services/money.js";
+import type { MyOrdersResult, OrderView } from "../../services/orders/customer-orders.js";
 import type { Language } from "../../services/settings.js";
-import type { MyOrdersResult, OrderView } from "../tools/my-orders.js";
 import { fill, ORDER_STATUS_LABEL, T, UNIT_LABEL } from "./templates.js";
 
 export function orderStatusLabel(status: string, lang: Language): string {

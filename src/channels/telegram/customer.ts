@@ -10,7 +10,6 @@ import { type Bot, type Context, InlineKeyboard } from "grammy";
 import type { User } from "grammy/types";
 import { ordersReply } from "../../agent/offline/orders.js";
 import { T } from "../../agent/offline/templates.js";
-import { customerOrders } from "../../agent/tools/my-orders.js";
 import { consumeRateLimit } from "../../cache/rate-limit.js";
 import { agentSessions, notifications } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
@@ -20,6 +19,7 @@ import {
   getOrCreateConversation,
   updateConversation,
 } from "../../services/conversations.js";
+import { customerOrders } from "../../services/orders/customer-orders.js";
 import { getOrCreateTelegramProfile, type Profile, type TelegramIdentity } from "../../services/profiles.js";
 import { getSettings, type Language, languages } from "../../services/settings.js";
 import { consumeLinkToken, LINK_PAYLOAD_PREFIX } from "../../services/telegram-link.js";
@@ -28,8 +28,6 @@ import type { TurnOutput, TurnRunner } from "./types.js";
 import { putWaiting, takeWaiting } from "./waiting.js";
 
 const TYPING_EVERY_MS = 4500;
-/** How many orders /orders lists (the newest). */
-const ORDERS_SHOWN = 5;
 
 const EN = {
   slow: "You're sending messages very fast — please wait a moment.",
@@ -293,13 +291,13 @@ async function onOrders(deps: Deps, ctx: Context): Promise<void> {
     await ctx.reply(T.blocked[lang]);
     return;
   }
-  const out = await customerOrders(deps, profile.id, { limit: ORDERS_SHOWN });
+  const out = await customerOrders(deps, profile.id);
   await sendHtml(ctx, ordersReply(out, lang));
 }
 
 /**
  * The commands customers have, per language, for Bot API `setMyCommands` (with `language_code`
- * for all but English). Nothing calls it yet: the channel's start (channel.ts) is where it belongs.
+ * for all but English), set by the channel when it starts (channel.ts, registerCommands).
  */
 export const CUSTOMER_COMMANDS: Record<Language, Array<{ command: string; description: string }>> = {
   en: [
@@ -326,15 +324,10 @@ async function linkAndReply(
   payload: string,
   who: NonNullable<ReturnType<typeof identity>>,
   lang: Language,
-  profile: Profile,
-): Promise<Profile> {
+): Promise<void> {
   const linked = await consumeLinkToken(deps, payload, who);
-  if (linked.status === "linked" || linked.status === "already_linked") {
-    await ctx.reply(TEXTS[lang].linked);
-    return linked.profile;
-  }
-  await ctx.reply(TEXTS[lang].linkFailed);
-  return profile;
+  const done = linked.status === "linked" || linked.status === "already_linked";
+  await ctx.reply(done ? TEXTS[lang].linked : TEXTS[lang].linkFailed);
 }
 
 async function onButton(deps: Deps, runTurn: TurnRunner, ctx: Context, data: string): Promise<void> {
@@ -347,8 +340,7 @@ async function onButton(deps: Deps, runTurn: TurnRunner, ctx: Context, data: str
       await ctx.reply(TEXTS[lang].linkCancelled);
       return;
     }
-    const profile = await getOrCreateTelegramProfile(deps, who);
-    await linkAndReply(deps, ctx, `${LINK_PAYLOAD_PREFIX}${data.slice(3)}`, who, lang, profile);
+    await linkAndReply(deps, ctx, `${LINK_PAYLOAD_PREFIX}${data.slice(3)}`, who, lang);
     return;
   }
   const [kind, a, token] = data.split(":");

@@ -21,7 +21,14 @@ export async function lockOrder(db: DbOrTx, id: string): Promise<OrderRow | unde
   return row;
 }
 
-export async function listOrdersForCustomer(db: DbOrTx, profileId: string, limit = 50): Promise<OrderRow[]> {
+/** How many orders listOrdersForCustomer returns by default (the newest). */
+export const CUSTOMER_ORDERS_MAX = 50;
+
+export async function listOrdersForCustomer(
+  db: DbOrTx,
+  profileId: string,
+  limit = CUSTOMER_ORDERS_MAX,
+): Promise<OrderRow[]> {
   return db
     .select()
     .from(orders)
@@ -31,6 +38,8 @@ export async function listOrdersForCustomer(db: DbOrTx, profileId: string, limit
 }
 
 export interface OrderListFilter {
+  /** Only this customer's orders (the orders_user_idx index). */
+  userProfileId?: string;
   status?: string;
   since?: Date;
   limit: number;
@@ -42,6 +51,7 @@ export async function listOrders(
   f: OrderListFilter,
 ): Promise<{ rows: OrderRow[]; total: number }> {
   const conds: SQL[] = [];
+  if (f.userProfileId) conds.push(eq(orders.userProfileId, f.userProfileId));
   if (f.status) conds.push(eq(orders.status, f.status));
   if (f.since) conds.push(gte(orders.createdAt, f.since));
   const where = conds.length > 0 ? and(...conds) : undefined;

@@ -4,10 +4,8 @@
  * numbers cannot be probed. Reads go through order:status:{id}, orders:user:{profileId},
  * orders:pending and orders:today; every write in this folder invalidates them.
  */
-import { and, desc, eq, gte, type SQL, sql } from "drizzle-orm";
 import { CacheKeys, CacheTTL } from "../../cache/keys.js";
 import * as q from "../../db/queries/orders.js";
-import { orders } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import { jsonify } from "../json.js";
@@ -102,10 +100,13 @@ export async function listOrdersForStaff(
   const load = async (): Promise<OrderPage> => {
     const settings = await getSettings(deps);
     const since = query.today ? startOfShopDay(deps.clock.now(), settings.timeZone) : undefined;
-    const filter = { status: query.status, since, limit: query.limit, offset: query.offset };
-    const { rows, total } = query.userProfileId
-      ? await listOrdersOfCustomer(deps.db, { ...filter, userProfileId: query.userProfileId })
-      : await q.listOrders(deps.db, filter);
+    const { rows, total } = await q.listOrders(deps.db, {
+      userProfileId: query.userProfileId,
+      status: query.status,
+      since,
+      limit: query.limit,
+      offset: query.offset,
+    });
     return { orders: jsonify(rows), total, limit: query.limit, offset: query.offset };
   };
   // Read fresh like every page but the two polled ones (orders:user:{id} is the customer's own list).
@@ -121,28 +122,3 @@ export async function listOrdersForStaff(
 }
 
 export const DEFAULT_PAGE = 50;
-
-/**
- * q.listOrders with a customer filter (the orders_user_idx index): staff's
- * `GET /api/orders?userProfileId=`, paginated and filtered like the full list.
- */
-async function listOrdersOfCustomer(
-  db: ReadDeps["db"],
-  f: q.OrderListFilter & { userProfileId: string },
-): Promise<{ rows: q.OrderRow[]; total: number }> {
-  const conds: SQL[] = [eq(orders.userProfileId, f.userProfileId)];
-  if (f.status) conds.push(eq(orders.status, f.status));
-  if (f.since) conds.push(gte(orders.createdAt, f.since));
-  const where = and(...conds);
-  const [rows, [count]] = await Promise.all([
-    db
-      .select()
-      .from(orders)
-      .where(where)
-      .orderBy(desc(orders.createdAt), desc(orders.orderNumber))
-      .limit(f.limit)
-      .offset(f.offset),
-    db.select({ n: sql<number>`count(*)::int` }).from(orders).where(where),
-  ]);
-  return { rows, total: Number(count?.n ?? 0) };
-}

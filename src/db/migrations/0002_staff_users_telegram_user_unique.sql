@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "staff_users_telegram_user_idx" ON "staff_users" USING btree ("telegram_user_id") WHERE telegram_user_id is not null;

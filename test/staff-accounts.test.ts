@@ -10,19 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStaff } from "../src/cli/staff.js";
 import { openDatabase } from "../src/db/client.js";
 import { orders, staffSessions, staffUsers } from "../src/db/schema.js";
-import { createStaff, deleteStaff, OWNER_USERNAME, updateStaff } from "../src/services/staff-auth.js";
+import {
+  createStaff,
+  deleteStaff,
+  OWNER_USERNAME,
+  type StaffAccount,
+  updateStaff,
+} from "../src/services/staff-auth.js";
 import { createTestApp, staffAuth, testConfig } from "./helpers/app.js";
 import { customer, demoCart, orderBody } from "./orders/support.js";
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
-type Member = {
-  id: string;
-  username: string;
-  displayName: string | null;
-  role: string;
-  telegramUserId: number | null;
-  createdAt: string;
-};
+type Member = StaffAccount;
 type ErrorJson = { error: { code: string; message: string; details?: Array<{ field: string }> } };
 
 const OWNER_PASSWORD = "test-password-123";

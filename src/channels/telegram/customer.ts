@@ -196,17 +196,31 @@ async function keyboardFor(
   return any ? kb : undefined;
 }
 
-/** Runs the assistant for one customer message and sends what it says. */
-async function converse(deps: Deps, runTurn: TurnRunner, ctx: Context, text: string): Promise<void> {
+/**
+ * The customer behind a message, counted against their rate limit: their profile and language,
+ * or undefined (nothing to do, or told to slow down).
+ */
+async function admitCustomer(
+  deps: Deps,
+  ctx: Context,
+): Promise<{ profile: Profile; lang: Language } | undefined> {
   const who = identity(ctx);
-  if (!who) return;
+  if (!who) return undefined;
   const limit = await consumeRateLimit(deps, `telegram:${who.telegramUserId}`);
   const profile = await getOrCreateTelegramProfile(deps, who);
   const lang = languageOf(ctx.from, profile);
   if (!limit.allowed) {
     await ctx.reply(TEXTS[lang].slow);
-    return;
+    return undefined;
   }
+  return { profile, lang };
+}
+
+/** Runs the assistant for one customer message and sends what it says. */
+async function converse(deps: Deps, runTurn: TurnRunner, ctx: Context, text: string): Promise<void> {
+  const admitted = await admitCustomer(deps, ctx);
+  if (!admitted) return;
+  const { profile, lang } = admitted;
   const result = await withTyping(ctx, () =>
     runTurn(deps, { channel: "telegram", profile, text, language: asLanguage(ctx.from?.language_code) }),
   );
@@ -278,15 +292,9 @@ async function onStart(deps: Deps, ctx: Context, payload: string): Promise<void>
  * my_orders tool does: this Telegram account's profile only, through the order caches.
  */
 async function onOrders(deps: Deps, ctx: Context): Promise<void> {
-  const who = identity(ctx);
-  if (!who) return;
-  const limit = await consumeRateLimit(deps, `telegram:${who.telegramUserId}`);
-  const profile = await getOrCreateTelegramProfile(deps, who);
-  const lang = languageOf(ctx.from, profile);
-  if (!limit.allowed) {
-    await ctx.reply(TEXTS[lang].slow);
-    return;
-  }
+  const admitted = await admitCustomer(deps, ctx);
+  if (!admitted) return;
+  const { profile, lang } = admitted;
   if (profile.isBlocked) {
     await ctx.reply(T.blocked[lang]);
     return;

@@ -11,23 +11,19 @@ import { listCatalog } from "../../src/services/catalog/index.js";
 import { getFullContext } from "../../src/services/customer-context.js";
 import { quote } from "../../src/services/pricing.js";
 import { getSettings } from "../../src/services/settings.js";
-import { type FakeLlm, type ScriptReply, startFakeLlm } from "../fakes/llm.js";
+import type { FakeLlm, ScriptReply } from "../fakes/llm.js";
 import { runScript, SCRIPTS } from "./scripts.js";
-import { agentDeps, customer } from "./support.js";
+import { customer, fakeLlmAgent } from "./support.js";
 
 let fake: FakeLlm;
 let deps: Deps & { close(): Promise<void> };
+let rig: Awaited<ReturnType<typeof fakeLlmAgent>>;
 
 beforeAll(async () => {
-  fake = await startFakeLlm();
-  deps = await agentDeps({
-    env: { LLM_BASE_URL: fake.url, LLM_MODEL: "fake-model", LLM_API_KEY: "test-key", LLM_TIMEOUT_MS: "1500" },
-  });
+  rig = await fakeLlmAgent();
+  ({ fake, deps } = rig);
 });
-afterAll(async () => {
-  await deps.close();
-  await fake.close();
-});
+afterAll(() => rig.close());
 
 describe("through a fake OpenAI-compatible server", () => {
   for (const s of SCRIPTS) {

@@ -7,24 +7,20 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Deps } from "../../src/deps.js";
 import { createOrder } from "../../src/services/orders/create.js";
 import type { MyOrdersResult } from "../../src/services/orders/customer-orders.js";
-import { type FakeLlm, startFakeLlm } from "../fakes/llm.js";
+import type { FakeLlm } from "../fakes/llm.js";
 import { demoCart } from "../orders/support.js";
 import { runStatusScript, STATUS_SCRIPTS, toolsCalled } from "./order-status-scripts.js";
-import { agentDeps, customer } from "./support.js";
+import { customer, fakeLlmAgent } from "./support.js";
 
 let fake: FakeLlm;
 let deps: Deps & { close(): Promise<void> };
+let rig: Awaited<ReturnType<typeof fakeLlmAgent>>;
 
 beforeAll(async () => {
-  fake = await startFakeLlm();
-  deps = await agentDeps({
-    env: { LLM_BASE_URL: fake.url, LLM_MODEL: "fake-model", LLM_API_KEY: "test-key", LLM_TIMEOUT_MS: "1500" },
-  });
+  rig = await fakeLlmAgent();
+  ({ fake, deps } = rig);
 });
-afterAll(async () => {
-  await deps.close();
-  await fake.close();
-});
+afterAll(() => rig.close());
 
 /** The my_orders results the server sent back to the model in these requests. */
 function myOrdersResults(from: number): MyOrdersResult[] {

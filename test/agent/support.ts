@@ -6,6 +6,7 @@ import { fixedClock } from "../../src/clock.js";
 import type { Deps } from "../../src/deps.js";
 import { seedDemoCatalogIfEmpty } from "../../src/services/catalog/index.js";
 import { getOrCreateWebProfile } from "../../src/services/profiles.js";
+import { startFakeLlm } from "../fakes/llm.js";
 import { createTestDeps, type TestDepsOptions } from "../helpers/app.js";
 
 /** 14:00 in Bangkok: the demo shop (10:00–23:00) is open. */
@@ -15,6 +16,22 @@ export async function agentDeps(opts: TestDepsOptions = {}) {
   const deps = await createTestDeps({ clock: fixedClock(OPEN_TIME), ...opts });
   await seedDemoCatalogIfEmpty(deps);
   return deps;
+}
+
+/** Agent deps whose model is a fake OpenAI-compatible server on loopback (the real client library). */
+export async function fakeLlmAgent() {
+  const fake = await startFakeLlm();
+  const deps = await agentDeps({
+    env: { LLM_BASE_URL: fake.url, LLM_MODEL: "fake-model", LLM_API_KEY: "test-key", LLM_TIMEOUT_MS: "1500" },
+  });
+  return {
+    fake,
+    deps,
+    async close() {
+      await deps.close();
+      await fake.close();
+    },
+  };
 }
 
 export async function agentApp(opts: TestDepsOptions = {}) {

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentEvents, notifications, userProfiles } from "../../src/db/schema.js";
 import { ORDER_NUMBER_RE } from "../../src/services/orders/number.js";
-import { createTestApp } from "../helpers/app.js";
-import { type Client, customer, demoCart, orderBody, staff } from "./support.js";
+import type { createTestApp } from "../helpers/app.js";
+import { type Client, customer, type demoCart, orderBody, ordersFixture } from "./support.js";
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 type OrderJson = {
@@ -32,11 +32,7 @@ describe("/api/orders", () => {
   let admin: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    cart = await demoCart(t.deps);
-    alice = customer(t.app);
-    bob = customer(t.app);
-    admin = staff(t.app);
+    ({ t, cart, alice, bob, admin } = await ordersFixture());
   });
   afterAll(async () => {
     await t.close();

@@ -13,7 +13,7 @@ import "../../src/jobs/handlers.js";
 import { updateSettings } from "../../src/services/settings.js";
 import { createTestApp } from "../helpers/app.js";
 import { waitFor } from "../jobs/support.js";
-import { type Client, customer, demoCart, orderBody, staff } from "./support.js";
+import { type Client, customer, demoCart, orderBody, ordersFixture, staff } from "./support.js";
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 type History = {
@@ -44,11 +44,7 @@ describe("PATCH /api/orders: payment status and estimated delivery", () => {
   let admin: Client;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    cart = await demoCart(t.deps);
-    alice = customer(t.app);
-    bob = customer(t.app);
-    admin = staff(t.app);
+    ({ t, cart, alice, bob, admin } = await ordersFixture());
   });
   afterAll(async () => {
     await t.close();

@@ -4,7 +4,7 @@ import type { Deps } from "../../src/deps.js";
 import { listCatalog, seedDemoCatalogIfEmpty } from "../../src/services/catalog/index.js";
 import { quote } from "../../src/services/pricing.js";
 import { getSettings } from "../../src/services/settings.js";
-import { staffAuth } from "../helpers/app.js";
+import { createTestApp, staffAuth } from "../helpers/app.js";
 
 export interface Client {
   request(method: string, path: string, body?: unknown): Promise<Response>;
@@ -59,3 +59,15 @@ export const orderBody = (items: Array<{ productId: string; quantity: string | n
   deliveryAddress: "12 Beach Road, Patong",
   paymentMethod: "cash",
 });
+
+/** A test app with the demo cart priced, two customers (their own cookies) and staff. */
+export async function ordersFixture() {
+  const t = await createTestApp();
+  return {
+    t,
+    cart: await demoCart(t.deps),
+    alice: customer(t.app),
+    bob: customer(t.app),
+    admin: staff(t.app),
+  };
+}
